@@ -1,0 +1,55 @@
+"""JWT authentication for the Kling AI API, as an ``httpx.Auth`` plugin for the generated client.
+
+    from kling_auth import authenticated_client
+    from kling_api.api.images import create_image_task
+
+    client = authenticated_client()  # keys from KLING_ACCESS_KEY / KLING_SECRET_KEY
+"""
+
+from ._auth import KlingAuth
+from ._client import authenticated_client
+from ._constants import (
+    ACCESS_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    SECRET_KEY_ENV,
+)
+from ._credentials import Credentials, resolve_credentials
+from ._exceptions import (
+    BadSignatureError,
+    InvalidClaimsError,
+    InvalidTokenError,
+    KlingAuthError,
+    MalformedTokenError,
+    MissingAuthorizationError,
+    MissingCredentialsError,
+    TokenExpiredError,
+    TokenNotYetValidError,
+)
+from ._token import sign_token, token_from_authorization, verify_authorization, verify_token
+
+__all__ = [
+    "ACCESS_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "SECRET_KEY_ENV",
+    "BadSignatureError",
+    "Credentials",
+    "InvalidClaimsError",
+    "InvalidTokenError",
+    "KlingAuth",
+    "KlingAuthError",
+    "MalformedTokenError",
+    "MissingAuthorizationError",
+    "MissingCredentialsError",
+    "TokenExpiredError",
+    "TokenNotYetValidError",
+    "authenticated_client",
+    "resolve_credentials",
+    "sign_token",
+    "token_from_authorization",
+    "verify_authorization",
+    "verify_token",
+]

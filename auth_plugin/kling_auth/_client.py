@@ -1,0 +1,46 @@
+"""authenticated_client(): the generated client with KlingAuth installed."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import httpx
+from kling_api import AuthenticatedClient
+
+from ._auth import KlingAuth
+from ._constants import BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+
+
+def authenticated_client(
+    access_key: str | None = None,
+    secret_key: str | None = None,
+    *,
+    base_url: str | None = None,
+    timeout: httpx.Timeout | float | None = None,
+    auth: KlingAuth | None = None,
+    **options: Any,
+) -> AuthenticatedClient:
+    """The generated ``AuthenticatedClient``, signing every request with KlingAuth.
+
+    ``base_url`` defaults to ``$KLING_BASE_URL``, else the Singapore domain; keys default to
+    ``$KLING_ACCESS_KEY`` / ``$KLING_SECRET_KEY``. ``timeout`` defaults to 30 s (10 s to
+    connect); the generator's own default is no timeout at all. Other ``options`` go to
+    ``AuthenticatedClient`` (``raise_on_unexpected_status``, ``headers``, ``httpx_args``
+    such as a ``transport``...). Pass ``auth`` to share one token cache between clients.
+    """
+    kling_auth = auth if auth is not None else KlingAuth(access_key, secret_key)
+    httpx_args = dict(options.pop("httpx_args", {}))
+    httpx_args["auth"] = kling_auth
+    if isinstance(timeout, int | float):
+        timeout = httpx.Timeout(float(timeout))
+    return AuthenticatedClient(
+        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
+        # The header comes from KlingAuth per request; the generated client's own fixed token
+        # header stays empty so no stale token can ever be sent.
+        token="",
+        prefix="",
+        timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+        httpx_args=httpx_args,
+        **options,
+    )

@@ -1,0 +1,30 @@
+"""Tunables of the auth plugin, in one place (timeouts, lifetimes, margins)."""
+
+from typing import Final
+
+import httpx
+
+#: The official domain for servers outside China.
+DEFAULT_BASE_URL: Final = "https://api-singapore.klingai.com"
+
+#: Environment variables read when keys are not passed explicitly.
+ACCESS_KEY_ENV: Final = "KLING_ACCESS_KEY"
+SECRET_KEY_ENV: Final = "KLING_SECRET_KEY"
+BASE_URL_ENV: Final = "KLING_BASE_URL"
+
+#: The documented JWT recipe: HS256, exp = now + 1800 s, nbf = now - 5 s.
+JWT_ALGORITHM: Final = "HS256"
+TOKEN_LIFETIME_SECONDS: Final = 1800
+NOT_BEFORE_SKEW_SECONDS: Final = 5
+
+#: A cached token is re-signed once less than this is left of its life, so a token
+#: never expires while a slow request is in flight.
+REFRESH_MARGIN_SECONDS: Final = 300
+
+#: 401 codes after which the plugin re-signs once and resends: 1003 (token not yet
+#: valid, clock skew) and 1004 (token expired).
+RESIGN_ON_CODES: Final = frozenset({1003, 1004})
+
+#: The generated client has no timeout at all; these are ours. Creating a task answers
+#: at once (the work happens in the background), so 30 s of read time is generous.
+DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)

@@ -1,0 +1,50 @@
+"""Where the key pair comes from: explicit arguments first, then the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from ._constants import ACCESS_KEY_ENV, SECRET_KEY_ENV
+from ._exceptions import MissingCredentialsError
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """An access key and its secret key. The secret never shows in a repr."""
+
+    access_key: str
+    secret_key: str = field(repr=False)
+
+    def __post_init__(self) -> None:
+        for name, value in (("access_key", self.access_key), ("secret_key", self.secret_key)):
+            if not isinstance(value, str):
+                raise MissingCredentialsError(f"{name} must be a string, got {type(value).__name__}")
+            if not value.strip():
+                raise MissingCredentialsError(f"{name} is empty")
+            if value != value.strip():
+                raise MissingCredentialsError(f"{name} has leading or trailing whitespace (a copy-paste slip?)")
+
+    def __repr__(self) -> str:
+        return f"Credentials(access_key={self.access_key!r}, secret_key='***')"
+
+
+def resolve_credentials(access_key: str | None = None, secret_key: str | None = None) -> Credentials:
+    """Take each key from its argument, else from KLING_ACCESS_KEY / KLING_SECRET_KEY.
+
+    Raises MissingCredentialsError, naming what is missing and where it was looked for,
+    before any request is made.
+    """
+    access = access_key if access_key is not None else os.environ.get(ACCESS_KEY_ENV)
+    secret = secret_key if secret_key is not None else os.environ.get(SECRET_KEY_ENV)
+    missing = [
+        f"{name} (argument or ${env})"
+        for name, env, value in (("access_key", ACCESS_KEY_ENV, access), ("secret_key", SECRET_KEY_ENV, secret))
+        if value is None
+    ]
+    if missing:
+        raise MissingCredentialsError(
+            "Kling API credentials missing: " + ", ".join(missing) + ". Create a key pair on the Kling AI website."
+        )
+    assert access is not None and secret is not None
+    return Credentials(access, secret)

@@ -1,0 +1,241 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.create_image_task_request import CreateImageTaskRequest
+from ...models.create_image_task_response import CreateImageTaskResponse
+from ...models.error_response import ErrorResponse
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: CreateImageTaskRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/images/generations",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CreateImageTaskResponse | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = CreateImageTaskResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = ErrorResponse.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CreateImageTaskResponse | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CreateImageTaskRequest,
+) -> Response[CreateImageTaskResponse | ErrorResponse]:
+    """Create an image-generation task
+
+     Submits a task and answers at once with its `task_id` and status `submitted`;
+    poll `getImageTask` (or receive callbacks) until the status is `succeed` or
+    `failed`.
+
+    Concurrency: every task holds `n` slots of the account's image resource
+    pack from `submitted` until it ends; over the limit this answers HTTP 429
+    with code 1303. The publisher recommends exponential backoff starting at 1 s
+    or more. A create call is not idempotent: after an ambiguous failure (a
+    timeout), query by your `external_task_id` instead of creating again.
+
+    Args:
+        body (CreateImageTaskRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreateImageTaskResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: CreateImageTaskRequest,
+) -> CreateImageTaskResponse | ErrorResponse | None:
+    """Create an image-generation task
+
+     Submits a task and answers at once with its `task_id` and status `submitted`;
+    poll `getImageTask` (or receive callbacks) until the status is `succeed` or
+    `failed`.
+
+    Concurrency: every task holds `n` slots of the account's image resource
+    pack from `submitted` until it ends; over the limit this answers HTTP 429
+    with code 1303. The publisher recommends exponential backoff starting at 1 s
+    or more. A create call is not idempotent: after an ambiguous failure (a
+    timeout), query by your `external_task_id` instead of creating again.
+
+    Args:
+        body (CreateImageTaskRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreateImageTaskResponse | ErrorResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CreateImageTaskRequest,
+) -> Response[CreateImageTaskResponse | ErrorResponse]:
+    """Create an image-generation task
+
+     Submits a task and answers at once with its `task_id` and status `submitted`;
+    poll `getImageTask` (or receive callbacks) until the status is `succeed` or
+    `failed`.
+
+    Concurrency: every task holds `n` slots of the account's image resource
+    pack from `submitted` until it ends; over the limit this answers HTTP 429
+    with code 1303. The publisher recommends exponential backoff starting at 1 s
+    or more. A create call is not idempotent: after an ambiguous failure (a
+    timeout), query by your `external_task_id` instead of creating again.
+
+    Args:
+        body (CreateImageTaskRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreateImageTaskResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: CreateImageTaskRequest,
+) -> CreateImageTaskResponse | ErrorResponse | None:
+    """Create an image-generation task
+
+     Submits a task and answers at once with its `task_id` and status `submitted`;
+    poll `getImageTask` (or receive callbacks) until the status is `succeed` or
+    `failed`.
+
+    Concurrency: every task holds `n` slots of the account's image resource
+    pack from `submitted` until it ends; over the limit this answers HTTP 429
+    with code 1303. The publisher recommends exponential backoff starting at 1 s
+    or more. A create call is not idempotent: after an ambiguous failure (a
+    timeout), query by your `external_task_id` instead of creating again.
+
+    Args:
+        body (CreateImageTaskRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreateImageTaskResponse | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,243 @@
+"""Loading openapi/kling-images.yaml and validating HTTP messages against it."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+_HERE = Path(__file__).resolve().parent
+# Installed from a wheel, the spec sits beside this module; in a checkout, one folder up.
+SPEC_PATH: Path = next(
+    (p for p in (_HERE / "kling-images.yaml", _HERE.parent / "kling-images.yaml") if p.is_file()),
+    _HERE.parent / "kling-images.yaml",
+)
+
+_BASE_URI = "urn:kling-images-spec"
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+
+class RequestValidationError(ValueError):
+    """A request the spec does not allow, with the HTTP status and API code it earns.
+
+    ``field`` names the offending part (``body.n``, ``query.pageSize``, ``path.task_id``);
+    ``rule`` says what it broke.
+    """
+
+    def __init__(self, field: str, rule: str, *, status: int = 400, api_code: int = 1201) -> None:
+        super().__init__(f"{field}: {rule}" if field else rule)
+        self.field = field
+        self.rule = rule
+        self.status = status
+        self.api_code = api_code
+
+
+@dataclass(frozen=True)
+class MatchedRequest:
+    """A request that passed validation: its operation and its parsed parts."""
+
+    operation_id: str
+    path_params: dict[str, str]
+    query: dict[str, Any]
+    body: Any = field(default=None)
+
+
+def _pointer(*parts: str) -> str:
+    return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _describe(error: ValidationError, prefix: str) -> RequestValidationError:
+    location = ".".join(str(p) for p in error.absolute_path)
+    where = f"{prefix}.{location}" if location else prefix
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [name for name in error.validator_value if name not in error.instance]
+        if missing:
+            return RequestValidationError(f"{where}.{missing[0]}", "is required")
+    return RequestValidationError(where, error.message)
+
+
+class Spec:
+    """The parsed spec, with validators for each operation's request and responses."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document: Mapping[str, Any] = document
+        resource = Resource.from_contents(dict(document), default_specification=DRAFT202012)
+        self._registry: Registry[Any] = Registry().with_resource(_BASE_URI, resource)
+        self._routes: list[tuple[re.Pattern[str], str, dict[str, Any]]] = []
+        for template, item in document["paths"].items():
+            regex = re.compile("^" + re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$")
+            self._routes.append((regex, template, item))
+
+    # -- lookup --------------------------------------------------------------------------
+
+    def operations(self) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+        """(method, path template, operation) for every operation."""
+        for _, template, item in self._routes:
+            for method in _METHODS:
+                if method in item:
+                    yield method.upper(), template, item[method]
+
+    def operation(self, operation_id: str) -> tuple[str, str, Mapping[str, Any]]:
+        for method, template, op in self.operations():
+            if op["operationId"] == operation_id:
+                return method, template, op
+        raise KeyError(f"no operation {operation_id!r} in the spec")
+
+    def resolve(self, node: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Follow a local ``$ref`` (for responses, parameters...) to what it names."""
+        while "$ref" in node:
+            target: Any = self.document
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            node = target
+        return node
+
+    def validator(self, pointer: str) -> Draft202012Validator:
+        """A validator for the schema at a JSON pointer into the spec (``#/components/...``)."""
+        return _validator(self, pointer)
+
+    def schema_pointer(self, name: str) -> str:
+        return _pointer("components", "schemas", name)
+
+    # -- requests ------------------------------------------------------------------------
+
+    def match(self, method: str, path: str) -> tuple[str, str, Mapping[str, Any], dict[str, str]]:
+        """The operation a method and path address; RequestValidationError when none."""
+        for regex, template, item in self._routes:
+            found = regex.match(path)
+            if found is None:
+                continue
+            op = item.get(method.lower())
+            if op is None:
+                allowed = ", ".join(m.upper() for m in _METHODS if m in item)
+                raise RequestValidationError(
+                    "method", f"{method.upper()} is not allowed on {template} (allowed: {allowed})",
+                    status=404, api_code=1202,
+                )
+            return method.upper(), template, op, found.groupdict()
+        raise RequestValidationError("path", f"no such resource: {path}", status=404, api_code=1203)
+
+    def validate_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        content_type: str | None = None,
+        body: bytes | None = None,
+    ) -> MatchedRequest:
+        """Check a request against the spec: route, path and query parameters, JSON body."""
+        method, template, op, path_params = self.match(method, path)
+        query = dict(query or {})
+        parsed_query: dict[str, Any] = {}
+        for index, raw_param in enumerate(op.get("parameters", [])):
+            param = self.resolve(raw_param)
+            name, where = param["name"], param["in"]
+            if where == "path":
+                raw: str | None = path_params.get(name)
+            elif where == "query":
+                raw = query.get(name)
+            else:
+                continue
+            if raw is None:
+                if param.get("required"):
+                    raise RequestValidationError(f"{where}.{name}", "is required")
+                continue
+            value = _coerce(raw, param["schema"])
+            pointer = _pointer(*_op_path(template, method), "parameters", str(index), "schema")
+            error = best_match(self.validator(pointer).iter_errors(value))
+            if error is not None:
+                raise RequestValidationError(f"{where}.{name}", error.message)
+            parsed_query[name] = value
+        parsed_body: Any = None
+        request_body = op.get("requestBody")
+        if request_body is not None:
+            if not body:
+                if request_body.get("required"):
+                    raise RequestValidationError("body", "a JSON request body is required", api_code=1200)
+            else:
+                if content_type is not None and content_type.split(";")[0].strip().lower() != "application/json":
+                    raise RequestValidationError(
+                        "Content-Type", f"must be application/json, got {content_type!r}", api_code=1200
+                    )
+                try:
+                    parsed_body = json.loads(body)
+                except ValueError:
+                    raise RequestValidationError("body", "is not valid JSON", api_code=1200) from None
+                pointer = _pointer(*_op_path(template, method), "requestBody", "content", "application/json", "schema")
+                error = best_match(self.validator(pointer).iter_errors(parsed_body))
+                if error is not None:
+                    raise _describe(error, "body")
+        return MatchedRequest(
+            operation_id=op["operationId"],
+            path_params=dict(path_params),
+            query={k: v for k, v in parsed_query.items() if k not in path_params},
+            body=parsed_body,
+        )
+
+    # -- responses -----------------------------------------------------------------------
+
+    def response_pointer(self, operation_id: str, status: int) -> str:
+        """Pointer to the JSON schema of an operation's response for a status code."""
+        method, template, op = self.operation(operation_id)
+        responses = op["responses"]
+        key = str(status) if str(status) in responses else "default"
+        if key not in responses:
+            raise KeyError(f"{operation_id} documents no {status} response")
+        response = responses[key]
+        if "$ref" in response:
+            return response["$ref"] + "/content/application~1json/schema"
+        return _pointer(*_op_path(template, method), "responses", key, "content", "application/json", "schema")
+
+    def response_errors(self, operation_id: str, status: int, body: Any) -> list[str]:
+        """Why a response body does not match the spec (empty when it does)."""
+        try:
+            pointer = self.response_pointer(operation_id, status)
+        except KeyError as error:
+            return [str(error.args[0])]
+        return [
+            f"{'.'.join(str(p) for p in e.absolute_path) or '<body>'}: {e.message}"
+            for e in self.validator(pointer).iter_errors(body)
+        ]
+
+    def examples(self, operation_id: str, status: int) -> dict[str, Any]:
+        """The named examples of an operation's response, straight from the spec."""
+        _, _, op = self.operation(operation_id)
+        response = self.resolve(op["responses"][str(status)])
+        media = response["content"]["application/json"]
+        return {name: self.resolve(example)["value"] for name, example in media.get("examples", {}).items()}
+
+
+def _op_path(template: str, method: str) -> tuple[str, ...]:
+    return ("paths", template, method.lower())
+
+
+def _coerce(raw: str, schema: Mapping[str, Any]) -> Any:
+    """Query and path values arrive as text; the spec types them."""
+    if schema.get("type") == "integer" and re.fullmatch(r"[+-]?\d+", raw.strip()):
+        return int(raw)
+    return raw
+
+
+@functools.lru_cache(maxsize=256)
+def _validator(spec: Spec, pointer: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        {"$ref": _BASE_URI + pointer}, registry=spec._registry, format_checker=FormatChecker()
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def load_spec(path: Path | str = SPEC_PATH) -> Spec:
+    """The spec at ``path`` (default: the project's kling-images.yaml), parsed once."""
+    with open(path, encoding="utf-8") as handle:
+        return Spec(yaml.safe_load(handle))
