@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
@@ -112,7 +113,11 @@ class Spec:
     # -- requests ------------------------------------------------------------------------
 
     def match(self, method: str, path: str) -> tuple[str, str, Mapping[str, Any], dict[str, str]]:
-        """The operation a method and path address; RequestValidationError when none."""
+        """The operation a method and path address; RequestValidationError when none.
+
+        ``path`` is the path as sent, percent-encoded (``/v1/images/generations/a%2Fb``), so an
+        id holding a ``/`` stays one segment; path parameters come back decoded.
+        """
         for regex, template, item in self._routes:
             found = regex.match(path)
             if found is None:
@@ -124,7 +129,7 @@ class Spec:
                     "method", f"{method.upper()} is not allowed on {template} (allowed: {allowed})",
                     status=404, api_code=1202,
                 )
-            return method.upper(), template, op, found.groupdict()
+            return method.upper(), template, op, {name: unquote(value) for name, value in found.groupdict().items()}
         raise RequestValidationError("path", f"no such resource: {path}", status=404, api_code=1203)
 
     def validate_request(

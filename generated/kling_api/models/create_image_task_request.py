@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.aspect_ratio import AspectRatio
 from ..models.image_reference import ImageReference
@@ -79,7 +78,6 @@ class CreateImageTaskRequest:
      """
     watermark_info: WatermarkInfo | Unset = UNSET
     """ Watermark setting; when enabled, each result image also carries a `watermark_url`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         prompt = self.prompt
@@ -119,7 +117,7 @@ class CreateImageTaskRequest:
             watermark_info = self.watermark_info.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "prompt": prompt,
@@ -224,21 +222,4 @@ class CreateImageTaskRequest:
             watermark_info=watermark_info,
         )
 
-        create_image_task_request.additional_properties = d
         return create_image_task_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
