@@ -24,9 +24,7 @@ def mock_api(spec: Spec) -> Iterator[SpecMock]:
 
 @pytest.fixture
 def client(mock_api: SpecMock) -> AuthenticatedClient:
-    return authenticated_client(
-        ACCESS_KEY, SECRET_KEY, base_url=BASE_URL, httpx_args={"transport": mock_api.transport}
-    )
+    return authenticated_client(ACCESS_KEY, SECRET_KEY, base_url=BASE_URL, httpx_args={"transport": mock_api.transport})
 
 
 @pytest.fixture(autouse=True)

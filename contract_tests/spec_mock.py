@@ -9,7 +9,7 @@ test fails, and is also recorded in ``violations`` for the fixture's teardown ch
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,7 +105,7 @@ class SpecMock:
         raise ContractViolation(message)
 
 
-def _copies(responses: Iterable[httpx.Response]) -> Iterable[httpx.Response]:
+def _copies(responses: Iterable[httpx.Response]) -> Iterator[httpx.Response]:
     # A Response object is consumed once; hand out a fresh one each time.
     for response in responses:
         yield httpx.Response(response.status_code, headers=response.headers, content=response.content)

@@ -22,6 +22,7 @@ from kling_auth import (
     MissingCredentialsError,
     TokenExpiredError,
     TokenNotYetValidError,
+    _token,
     authenticated_client,
     sign_token,
     verify_authorization,
@@ -108,7 +109,10 @@ async def test_an_expired_token_answer_resigns_once_and_resends(spec: Any, mode:
     mock = SpecMock(spec, verify_auth=False)
     route = mock.replay("getImageTask", (200, "submitted"))
     answers = iter(
-        [mock.example_response("getImageTask", 401, "tokenExpired"), mock.example_response("getImageTask", 200, "submitted")]
+        [
+            mock.example_response("getImageTask", 401, "tokenExpired"),
+            mock.example_response("getImageTask", 200, "submitted"),
+        ]
     )
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -171,7 +175,7 @@ async def test_other_401s_are_not_retried(spec: Any, mode: str) -> None:
 
 def test_token_cache_is_thread_safe(monkeypatch: pytest.MonkeyPatch) -> None:
     signed = []
-    real_sign = auth_module.sign_token
+    real_sign = _token.sign_token
 
     def counting_sign(*args: Any, **kwargs: Any) -> str:
         signed.append(1)
@@ -254,9 +258,7 @@ def test_the_client_has_a_timeout() -> None:
     assert authenticated_client(ACCESS_KEY, SECRET_KEY, timeout=5).get_httpx_client().timeout.read == 5.0
 
 
-async def test_secrets_stay_out_of_reprs_logs_and_errors(
-    spec: Any, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_secrets_stay_out_of_reprs_logs_and_errors(spec: Any, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     mock = SpecMock(spec)
     mock.replay("getImageTask", (200, "submitted"))

@@ -20,16 +20,8 @@ from kling_api.models import (
 from kling_api.types import UNSET
 from kling_spec import load_spec
 
+from .helpers import MODES, call, present
 from .spec_mock import SpecMock
-
-MODES = ["sync", "async"]
-
-
-async def call(module: Any, mode: str, **kwargs: Any) -> Any:
-    """One generated operation, through its sync or its async twin."""
-    if mode == "sync":
-        return module.sync_detailed(**kwargs)
-    return await module.asyncio_detailed(**kwargs)
 
 
 def _request_examples() -> dict[str, Any]:
@@ -48,6 +40,14 @@ def _error_examples() -> list[Any]:
     return cases
 
 
+#: How to call each operation with a valid request, for tests that only vary the answer.
+OPERATIONS: dict[str, tuple[Any, dict[str, Any]]] = {
+    "createImageTask": (create_image_task, {"body": CreateImageTaskRequest(prompt="a red fox")}),
+    "getImageTask": (get_image_task, {"task_id": "783510947463159851"}),
+    "listImageTasks": (list_image_tasks, {}),
+}
+
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("example", sorted(_request_examples()))
 async def test_create_sends_the_documented_body_and_parses_the_documented_answer(
@@ -61,8 +61,9 @@ async def test_create_sends_the_documented_body_and_parses_the_documented_answer
     assert response.status_code == 200
     assert isinstance(response.parsed, CreateImageTaskResponse)
     assert response.parsed.code == 0
-    assert response.parsed.data.task_id == "783510947463159851"
-    assert response.parsed.data.task_status is TaskStatus.SUBMITTED
+    created = present(response.parsed.data)
+    assert created.task_id == "783510947463159851"
+    assert created.task_status is TaskStatus.SUBMITTED
     sent = mock_api.raw_requests[-1]
     assert json.loads(sent.content) == body, "the wire body must be exactly what the caller set"
     assert sent.headers["content-type"] == "application/json"
@@ -73,7 +74,8 @@ async def test_defaults_are_left_to_the_server(mock_api: SpecMock, client: Authe
     """Only what the caller sets goes on the wire: human_fidelity, for one, only applies with a subject reference."""
     mock_api.replay("createImageTask", (200, "submitted"))
     request = CreateImageTaskRequest(prompt="a red fox")
-    assert request.n is UNSET and request.human_fidelity is UNSET
+    assert request.n is UNSET
+    assert request.human_fidelity is UNSET
 
     create_image_task.sync_detailed(client=client, body=request)
 
@@ -90,18 +92,18 @@ async def test_polling_walks_the_documented_lifecycle(
     for _ in range(10):  # bounded: a poll loop never runs forever
         response = await call(get_image_task, mode, client=client, task_id="783510947463159851")
         assert isinstance(response.parsed, ImageTaskResponse)
-        task = response.parsed.data
+        task = present(response.parsed.data)
         assert isinstance(task, ImageTask)
         seen.append(task.task_status)
         if task.task_status in (TaskStatus.SUCCEED, TaskStatus.FAILED):
             break
 
     assert seen == [TaskStatus.SUBMITTED, TaskStatus.PROCESSING, TaskStatus.SUCCEED]
-    images = task.task_result.images
+    images = present(present(task.task_result).images)
     assert [(image.index, image.url) for image in images] == [
         (0, "https://h1.inkwai.com/bs2/upload-ylab-stunt/1fa0ac67d8ce6cd55b50d68b967b3a59.png")
     ]
-    assert task.task_info.external_task_id == "my-order-42"
+    assert present(task.task_info).external_task_id == "my-order-42"
     assert task.final_unit_deduction == "1"
     assert [r.path_params for r in mock_api.requests] == [{"task_id": "783510947463159851"}] * 3
 
@@ -137,7 +139,7 @@ async def test_list_sends_paging_and_parses_tasks(mock_api: SpecMock, client: Au
     response = await call(list_image_tasks, mode, client=client, page_num=2, page_size=50)
 
     assert isinstance(response.parsed, ImageTaskListResponse)
-    assert [task.task_status for task in response.parsed.data] == [TaskStatus.SUCCEED]
+    assert [task.task_status for task in present(response.parsed.data)] == [TaskStatus.SUCCEED]
     assert mock_api.requests[-1].query == {"pageNum": 2, "pageSize": 50}
 
 
@@ -147,11 +149,7 @@ async def test_every_documented_error_parses_with_its_code(
 ) -> None:
     mock_api.replay(operation_id, (status, example))
     expected = mock_api.spec.examples(operation_id, status)[example]
-    module, kwargs = {
-        "createImageTask": (create_image_task, {"body": CreateImageTaskRequest(prompt="a red fox")}),
-        "getImageTask": (get_image_task, {"task_id": "783510947463159851"}),
-        "listImageTasks": (list_image_tasks, {}),
-    }[operation_id]
+    module, kwargs = OPERATIONS[operation_id]
 
     response = await call(module, "sync", client=client, **kwargs)
 

@@ -1,9 +1,9 @@
 """JWT authentication for the Kling AI API, as an ``httpx.Auth`` plugin for the generated client.
 
-    from kling_auth import authenticated_client
-    from kling_api.api.images import create_image_task
+from kling_auth import authenticated_client
+from kling_api.api.images import create_image_task
 
-    client = authenticated_client()  # keys from KLING_ACCESS_KEY / KLING_SECRET_KEY
+client = authenticated_client()  # keys from KLING_ACCESS_KEY / KLING_SECRET_KEY
 """
 
 from ._auth import KlingAuth

@@ -9,7 +9,7 @@ DEFAULT_BASE_URL: Final = "https://api-singapore.klingai.com"
 
 #: Environment variables read when keys are not passed explicitly.
 ACCESS_KEY_ENV: Final = "KLING_ACCESS_KEY"
-SECRET_KEY_ENV: Final = "KLING_SECRET_KEY"
+SECRET_KEY_ENV: Final = "KLING_SECRET_KEY"  # noqa: S105 (a variable name, not a secret)
 BASE_URL_ENV: Final = "KLING_BASE_URL"
 
 #: The documented JWT recipe: HS256, exp = now + 1800 s, nbf = now - 5 s.

@@ -37,14 +37,13 @@ def resolve_credentials(access_key: str | None = None, secret_key: str | None = 
     """
     access = access_key if access_key is not None else os.environ.get(ACCESS_KEY_ENV)
     secret = secret_key if secret_key is not None else os.environ.get(SECRET_KEY_ENV)
-    missing = [
-        f"{name} (argument or ${env})"
-        for name, env, value in (("access_key", ACCESS_KEY_ENV, access), ("secret_key", SECRET_KEY_ENV, secret))
-        if value is None
-    ]
-    if missing:
+    if access is None or secret is None:
+        missing = [
+            f"{name} (argument or ${env})"
+            for name, env, value in (("access_key", ACCESS_KEY_ENV, access), ("secret_key", SECRET_KEY_ENV, secret))
+            if value is None
+        ]
         raise MissingCredentialsError(
             "Kling API credentials missing: " + ", ".join(missing) + ". Create a key pair on the Kling AI website."
         )
-    assert access is not None and secret is not None
     return Credentials(access, secret)

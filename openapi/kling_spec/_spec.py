@@ -61,7 +61,8 @@ def _describe(error: ValidationError, prefix: str) -> RequestValidationError:
     location = ".".join(str(p) for p in error.absolute_path)
     where = f"{prefix}.{location}" if location else prefix
     if error.validator == "required" and isinstance(error.instance, dict):
-        missing = [name for name in error.validator_value if name not in error.instance]
+        required: list[str] = list(error.validator_value) if isinstance(error.validator_value, list) else []
+        missing = [name for name in required if name not in error.instance]
         if missing:
             return RequestValidationError(f"{where}.{missing[0]}", "is required")
     return RequestValidationError(where, error.message)
@@ -126,8 +127,10 @@ class Spec:
             if op is None:
                 allowed = ", ".join(m.upper() for m in _METHODS if m in item)
                 raise RequestValidationError(
-                    "method", f"{method.upper()} is not allowed on {template} (allowed: {allowed})",
-                    status=404, api_code=1202,
+                    "method",
+                    f"{method.upper()} is not allowed on {template} (allowed: {allowed})",
+                    status=404,
+                    api_code=1202,
                 )
             return method.upper(), template, op, {name: unquote(value) for name, value in found.groupdict().items()}
         raise RequestValidationError("path", f"no such resource: {path}", status=404, api_code=1203)
@@ -201,7 +204,7 @@ class Spec:
             raise KeyError(f"{operation_id} documents no {status} response")
         response = responses[key]
         if "$ref" in response:
-            return response["$ref"] + "/content/application~1json/schema"
+            return str(response["$ref"]) + "/content/application~1json/schema"
         return _pointer(*_op_path(template, method), "responses", key, "content", "application/json", "schema")
 
     def response_errors(self, operation_id: str, status: int, body: Any) -> list[str]:
@@ -236,9 +239,7 @@ def _coerce(raw: str, schema: Mapping[str, Any]) -> Any:
 
 @functools.lru_cache(maxsize=256)
 def _validator(spec: Spec, pointer: str) -> Draft202012Validator:
-    return Draft202012Validator(
-        {"$ref": _BASE_URI + pointer}, registry=spec._registry, format_checker=FormatChecker()
-    )
+    return Draft202012Validator({"$ref": _BASE_URI + pointer}, registry=spec._registry, format_checker=FormatChecker())
 
 
 @functools.lru_cache(maxsize=4)
