@@ -71,7 +71,7 @@ contract-live: $(STAMP)
 
 ## bench: speed and memory ratios against raw httpx, in one run.
 bench: $(STAMP)
-	$(PYTHON) -m pytest bench --benchmark-only -p no:cacheprovider
+	$(PYTHON) bench/bench_client.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
