@@ -26,7 +26,7 @@ from kling_auth import KlingAuth, authenticated_client, sign_token
 from kling_spec import load_spec
 
 ACCESS_KEY = "bench-access-key"
-SECRET_KEY = "bench-secret-key-0123456789abcdef-0123456789abcdef"
+SECRET_KEY = "bench-secret-key-0123456789abcdef-0123456789abcdef"  # noqa: S105 - a local fake
 BASE_URL = "https://api-singapore.klingai.com"
 TASK_ID = "783510947463159851"
 BODY = json.dumps(load_spec().examples("getImageTask", 200)["succeed"]).encode()

@@ -106,7 +106,10 @@ def test_an_expired_token_answers_1004(spec: Spec) -> None:
 )
 def test_one_create_and_poll_matches_the_spec(spec: Spec, live_client: AuthenticatedClient, recorder: Recorder) -> None:
     request = CreateImageTaskRequest(
-        prompt="contract check: a small red circle on white", model_name=ModelName.KLING_V1, n=1, aspect_ratio=AspectRatio.RATIO_1_1
+        prompt="contract check: a small red circle on white",
+        model_name=ModelName.KLING_V1,
+        n=1,
+        aspect_ratio=AspectRatio.RATIO_1_1,
     )
     created = create_image_task.sync_detailed(client=live_client, body=request)
     body = assert_matches_spec(spec, "createImageTask", created)  # type: ignore[arg-type]

@@ -92,3 +92,14 @@ def test_the_callback_payload_is_a_named_generated_schema(spec: Spec) -> None:
     from kling_api.models import ImageTaskCallback
 
     assert ImageTaskCallback.from_dict(spec.examples("getImageTask", 200)["succeed"]["data"]).task_status == "succeed"
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_request_validation_refuses_non_json_numbers(spec: Spec, constant: bytes) -> None:
+    """Python's json module takes NaN, and NaN passes every minimum/maximum check: refuse it first."""
+    from kling_spec import RequestValidationError
+
+    body = b'{"prompt": "x", "image_fidelity": ' + constant + b"}"
+    with pytest.raises(RequestValidationError, match="not valid JSON") as caught:
+        spec.validate_request("POST", "/v1/images/generations", content_type="application/json", body=body)
+    assert (caught.value.status, caught.value.api_code) == (400, 1200)

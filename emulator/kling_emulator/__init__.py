@@ -1,0 +1,49 @@
+"""A local emulator of the Kling AI image-generation API, in the spirit of stripe-mock.
+
+    from kling_emulator import create_app, run_emulator
+
+    app = create_app(processing_after=0.1, succeed_after=0.3)   # an ASGI (Starlette) app
+    with run_emulator(slots=5) as base_url:                      # uvicorn in a thread, loopback
+        ...
+
+It authenticates JWTs like the real service, validates every request against
+``openapi/kling-images.yaml``, enforces the documented rules the schema cannot express, runs
+tasks through ``submitted -> processing -> succeed/failed`` on a clock, serves the PNGs it
+"generates", holds the concurrency quota, sends callbacks (to loopback hosts only) and injects
+faults (see :mod:`kling_emulator._faults` for the ``X-Kling-Emulator-Fault`` header).
+"""
+
+from ._app import app_from_config, create_app
+from ._callbacks import loopback_host
+from ._config import Clock, EmulatorConfig, default_keys
+from ._constants import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, FAULT_HEADER, IMAGE_ROUTE_PREFIX, LONG_SIDE
+from ._emulator import Emulator
+from ._errors import ApiError, ConnectionDropped
+from ._faults import Fault, FaultConfig, parse_fault_header
+from ._images import image_size
+from ._server import run_emulator, serve
+from ._tasks import TaskStatus
+
+__all__ = [
+    "DEMO_ACCESS_KEY",
+    "DEMO_SECRET_KEY",
+    "FAULT_HEADER",
+    "IMAGE_ROUTE_PREFIX",
+    "LONG_SIDE",
+    "ApiError",
+    "Clock",
+    "ConnectionDropped",
+    "Emulator",
+    "EmulatorConfig",
+    "Fault",
+    "FaultConfig",
+    "TaskStatus",
+    "app_from_config",
+    "create_app",
+    "default_keys",
+    "image_size",
+    "loopback_host",
+    "parse_fault_header",
+    "run_emulator",
+    "serve",
+]

@@ -179,7 +179,7 @@ class Spec:
                         "Content-Type", f"must be application/json, got {content_type!r}", api_code=1200
                     )
                 try:
-                    parsed_body = json.loads(body)
+                    parsed_body = json.loads(body, parse_constant=_reject_constant)
                 except ValueError:
                     raise RequestValidationError("body", "is not valid JSON", api_code=1200) from None
                 pointer = _pointer(*_op_path(template, method), "requestBody", "content", "application/json", "schema")
@@ -224,6 +224,12 @@ class Spec:
         response = self.resolve(op["responses"][str(status)])
         media = response["content"]["application/json"]
         return {name: self.resolve(example)["value"] for name, example in media.get("examples", {}).items()}
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON (RFC 8259), though Python's parser takes them, and a NaN
+    # would slip through every minimum/maximum check.
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _op_path(template: str, method: str) -> tuple[str, ...]:

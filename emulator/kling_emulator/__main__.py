@@ -1,0 +1,125 @@
+"""``kling-emulator``: serve the local Kling image API emulator.
+
+    kling-emulator --port 8765
+    kling-emulator --host 127.0.0.1 --port 8765 --processing-after 1 --succeed-after 3 --slots 20
+
+Keys: ``--access-key``/``--secret-key``, else ``$KLING_ACCESS_KEY``/``$KLING_SECRET_KEY``, else the
+public demo pair, which is printed (a secret you provide is never printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from kling_auth import ACCESS_KEY_ENV, SECRET_KEY_ENV
+
+from ._app import create_app
+from ._config import default_keys
+from ._constants import (
+    DEFAULT_MAX_TASKS,
+    DEFAULT_PROCESSING_AFTER,
+    DEFAULT_SLOTS,
+    DEFAULT_SUCCEED_AFTER,
+    DEFAULT_TASK_TTL,
+    DEMO_ACCESS_KEY,
+    DEMO_SECRET_KEY,
+    FAULT_HEADER,
+)
+from ._faults import FaultConfig
+from ._server import serve
+
+DEFAULT_PORT = 8765
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kling-emulator",
+        description="A local emulator of the Kling AI image-generation API.",
+        epilog=f"Per-request faults: send the {FAULT_HEADER} header (see kling_emulator._faults).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)")
+    parser.add_argument("--access-key", help=f"access key to accept (default: ${ACCESS_KEY_ENV}, else the demo key)")
+    parser.add_argument("--secret-key", help=f"its secret key (default: ${SECRET_KEY_ENV}, else the demo secret)")
+    timeline = parser.add_argument_group("task timeline and quota")
+    timeline.add_argument(
+        "--processing-after",
+        type=float,
+        default=DEFAULT_PROCESSING_AFTER,
+        metavar="SECONDS",
+        help="a task turns processing this long after creation (default: %(default)s)",
+    )
+    timeline.add_argument(
+        "--succeed-after",
+        type=float,
+        default=DEFAULT_SUCCEED_AFTER,
+        metavar="SECONDS",
+        help="and ends this long after creation (default: %(default)s)",
+    )
+    timeline.add_argument("--slots", type=int, default=DEFAULT_SLOTS, help="concurrency slots (default: %(default)s)")
+    timeline.add_argument(
+        "--task-ttl",
+        type=float,
+        default=DEFAULT_TASK_TTL,
+        metavar="SECONDS",
+        help="finished tasks and their images are forgotten after this (default: %(default)s)",
+    )
+    timeline.add_argument(
+        "--max-tasks", type=int, help=f"tasks kept at most (default: {DEFAULT_MAX_TASKS}, or --slots if larger)"
+    )
+    faults = parser.add_argument_group("app-wide faults (probabilities in [0, 1], seeded)")
+    faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
+    faults.add_argument("--error-rate", type=float, default=0.0, help="answer 5000/5001/5002")
+    faults.add_argument("--rate-limit-rate", type=float, default=0.0, help="answer 429/1302")
+    faults.add_argument("--drop-rate", type=float, default=0.0, help="drop the connection")
+    faults.add_argument("--moderation-rate", type=float, default=0.0, help="tasks end failed (risk control)")
+    faults.add_argument("--fault-seed", type=int, default=0)
+    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if (args.access_key is None) != (args.secret_key is None):
+        parser.error("--access-key and --secret-key go together")
+    if args.access_key is not None:
+        keys = {args.access_key: args.secret_key}
+        source = "the key pair given on the command line"
+    elif os.environ.get(ACCESS_KEY_ENV) and os.environ.get(SECRET_KEY_ENV):
+        keys = default_keys()
+        source = f"the key pair from ${ACCESS_KEY_ENV} / ${SECRET_KEY_ENV}"
+    else:
+        # Public constants: printing them is what makes the demo usable.
+        keys = {DEMO_ACCESS_KEY: DEMO_SECRET_KEY}
+        source = f"the public demo keys:\n  access key: {DEMO_ACCESS_KEY}\n  secret key: {DEMO_SECRET_KEY}"
+    try:
+        app = create_app(
+            keys=keys,
+            processing_after=args.processing_after,
+            succeed_after=args.succeed_after,
+            slots=args.slots,
+            task_ttl=args.task_ttl,
+            max_tasks=args.max_tasks,
+            faults=FaultConfig(
+                latency=args.latency,
+                error_rate=args.error_rate,
+                rate_limit_rate=args.rate_limit_rate,
+                drop_rate=args.drop_rate,
+                moderation_rate=args.moderation_rate,
+                seed=args.fault_seed,
+            ),
+        )
+    except ValueError as error:
+        parser.error(str(error))
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Kling emulator on http://{host}:{args.port}, accepting {source}", flush=True)
+    serve(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

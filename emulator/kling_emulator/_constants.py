@@ -1,0 +1,108 @@
+"""Every tunable of the emulator, in one place."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# -- keys ---------------------------------------------------------------------------------
+
+#: Public demo key pair, used when no keys are configured and the environment has none.
+#: They guard nothing: the emulator holds no data worth protecting and listens on loopback.
+DEMO_ACCESS_KEY: Final = "emulator-access-key"
+#: 32+ bytes, so PyJWT signs it without an InsecureKeyLengthWarning.
+DEMO_SECRET_KEY: Final = "emulator-secret-key-0123456789abcdef"  # noqa: S105 - public on purpose
+
+# -- task timeline, quota, memory ---------------------------------------------------------
+
+#: Seconds after creation when a task turns `processing`, and when it ends (`succeed`/`failed`).
+#: The real service takes tens of seconds; an emulator is there to be fast.
+DEFAULT_PROCESSING_AFTER: Final = 1.0
+DEFAULT_SUCCEED_AFTER: Final = 3.0
+
+#: Concurrency slots of the emulated account (a task holds `n` of them until it ends).
+DEFAULT_SLOTS: Final = 20
+
+#: Finished tasks (and their images) are forgotten this many seconds after they end.
+DEFAULT_TASK_TTL: Final = 3600.0
+#: At most this many tasks are kept; the oldest finished ones are evicted first.
+DEFAULT_MAX_TASKS: Final = 1000
+#: Rendered PNGs kept in memory (least recently used first out).
+DEFAULT_IMAGE_CACHE_SIZE: Final = 32
+
+#: How often the background ticker advances tasks and sends callbacks (only where the ASGI
+#: server runs the app's lifespan, e.g. uvicorn; without it, every request advances tasks).
+DEFAULT_TICK_INTERVAL: Final = 0.1
+
+# -- requests -----------------------------------------------------------------------------
+
+#: A 10 MB image is 13.4 MB in Base64; the rest of the body is small.
+MAX_BODY_BYTES: Final = 16 * 1024 * 1024
+
+#: The documented reference-image limits.
+MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
+MIN_IMAGE_SIDE: Final = 300
+MAX_IMAGE_RATIO: Final = 2.5
+IMAGE_FORMATS: Final = frozenset({"JPEG", "PNG"})
+
+#: Documented defaults of the create request.
+DEFAULT_MODEL: Final = "kling-v1"
+DEFAULT_RESOLUTION: Final = "1k"
+DEFAULT_ASPECT_RATIO: Final = "16:9"
+DEFAULT_N: Final = 1
+
+#: The capability map (general-info.md).
+REFERENCE_MODELS: Final = frozenset({"kling-v1-5"})
+HIGH_RES_MODELS: Final = frozenset({"kling-v2", "kling-v2-1"})
+IMAGE_ONLY_MODELS: Final = frozenset({"kling-v2-new"})
+UNSUPPORTED_RATIOS: Final = {"kling-v1": frozenset({"21:9"})}
+
+# -- responses ----------------------------------------------------------------------------
+
+SUCCESS_MESSAGE: Final = "SUCCEED"
+MODERATION_MESSAGE: Final = "Failure to pass the risk control system"
+
+#: Every documented error code: HTTP status and the message the emulator answers with.
+ERROR_CODES: Final[dict[int, tuple[int, str]]] = {
+    1000: (401, "authentication failed"),
+    1001: (401, "Authorization is empty"),
+    1002: (401, "Authorization is invalid"),
+    1003: (401, "token not yet valid"),
+    1004: (401, "token expired"),
+    1100: (429, "account exception"),
+    1101: (429, "account in arrears"),
+    1102: (429, "resource pack depleted or expired"),
+    1103: (403, "no access to this API or model"),
+    1200: (400, "invalid request parameters"),
+    1201: (400, "invalid parameter"),
+    1202: (404, "invalid request method"),
+    1203: (404, "requested resource does not exist"),
+    1300: (400, "platform policy triggered"),
+    1301: (400, "content security policy triggered"),
+    1302: (429, "requests too fast"),
+    1303: (429, "parallel task over resource pack limit"),
+    1304: (429, "IP whitelist policy triggered"),
+    5000: (500, "server internal error"),
+    5001: (503, "server temporarily unavailable"),
+    5002: (504, "server internal timeout"),
+}
+
+# -- images -------------------------------------------------------------------------------
+
+#: Long side of a generated image per resolution; the short side follows the aspect ratio.
+LONG_SIDE: Final = {"1k": 1024, "2k": 2048}
+#: Where the emulator serves the images it "generated".
+IMAGE_ROUTE_PREFIX: Final = "/emulator/images"
+WATERMARK_SUFFIX: Final = "-watermark"
+#: zlib level 1: PNGs of flat gradients stay small and a 2k image encodes in ~0.1 s.
+PNG_COMPRESS_LEVEL: Final = 1
+
+# -- faults and callbacks -----------------------------------------------------------------
+
+FAULT_HEADER: Final = "X-Kling-Emulator-Fault"
+#: Injected latency is capped so one bad header cannot park a worker for long.
+MAX_FAULT_LATENCY: Final = 30.0
+
+CALLBACK_TIMEOUT: Final = 5.0
+CALLBACK_USER_AGENT: Final = "kling-emulator"
+
+LOGGER_NAME: Final = "kling_emulator"

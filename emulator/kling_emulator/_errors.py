@@ -1,0 +1,58 @@
+"""The API's answers: the documented envelope, and the errors that become one."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import httpx
+
+from ._constants import ERROR_CODES, SUCCESS_MESSAGE
+
+
+class ApiError(Exception):
+    """An answer other than success: HTTP status, API code and message, as the envelope carries them."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+    @classmethod
+    def from_code(cls, code: int, detail: str | None = None) -> ApiError:
+        """The documented status and message for ``code``, with ``detail`` appended when given."""
+        status, message = ERROR_CODES[code]
+        return cls(status, code, f"{message}: {detail}" if detail else message)
+
+    @classmethod
+    def invalid(cls, field: str, rule: str) -> ApiError:
+        """400/1201 naming the offending field, like ``body.image: must not ...``."""
+        return cls(400, 1201, f"{field}: {rule}")
+
+    def envelope(self) -> dict[str, Any]:
+        return envelope(self.code, self.message, None)
+
+
+class ConnectionDropped(httpx.RemoteProtocolError):
+    """Raised by the app when a ``drop`` fault is injected.
+
+    Over a real socket the server aborts the connection and the client sees its own transport
+    error. In process (``httpx.ASGITransport`` re-raises app exceptions) the client gets this
+    one, which is an ``httpx.TransportError`` too, so retry logic is exercised the same way.
+    """
+
+
+def envelope(code: int, message: str, data: Any) -> dict[str, Any]:
+    """``{"code", "message", "request_id", "data"}``, with a fresh request id."""
+    return {"code": code, "message": message, "request_id": str(uuid.uuid4()), "data": data}
+
+
+def json_bytes(content: Any) -> bytes:
+    """Compact, pure-ASCII JSON (escapes keep even a lone surrogate encodable)."""
+    return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+def success(data: Any) -> dict[str, Any]:
+    return envelope(0, SUCCESS_MESSAGE, data)

@@ -1,0 +1,147 @@
+"""Fault injection: per app (probabilistic, seeded) and per request (a header).
+
+The request header ``X-Kling-Emulator-Fault`` holds comma-separated directives::
+
+    X-Kling-Emulator-Fault: latency=0.3
+    X-Kling-Emulator-Fault: error=5001            (any documented code: 5000, 5001, 5002, 1102...)
+    X-Kling-Emulator-Fault: rate_limit            (HTTP 429, code 1302)
+    X-Kling-Emulator-Fault: drop                  (connection dropped before the request is handled)
+    X-Kling-Emulator-Fault: drop=after            (handled, e.g. the task IS created, then dropped)
+    X-Kling-Emulator-Fault: moderation            (create: the task ends `failed`, risk control)
+    X-Kling-Emulator-Fault: latency=1, error=5002
+
+Latency applies first, then ``drop``, then authentication, then ``error``/``rate_limit``
+(so an unauthenticated request still gets its 401 first). A malformed header answers
+400/1201 naming the header. Faults apply to the API routes, not to image downloads.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ._constants import ERROR_CODES, FAULT_HEADER, MAX_FAULT_LATENCY
+from ._errors import ApiError
+
+DropMode = Literal["before", "after"]
+
+_HEADER_FIELD = f"header.{FAULT_HEADER}"
+_RATE_LIMIT_CODE = 1302
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What goes wrong with one request."""
+
+    latency: float = 0.0
+    error: int | None = None
+    drop: DropMode | None = None
+    moderation: bool = False
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """Faults of the whole app, drawn per request from a seeded RNG (reproducible runs).
+
+    ``latency`` seconds are added to every API request; each ``*_rate`` is the probability,
+    in [0, 1], that a request gets that fault. ``error_rate`` picks one of ``error_codes``.
+    """
+
+    latency: float = 0.0
+    error_rate: float = 0.0
+    error_codes: tuple[int, ...] = (5000, 5001, 5002)
+    rate_limit_rate: float = 0.0
+    drop_rate: float = 0.0
+    moderation_rate: float = 0.0
+    seed: int | None = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.latency <= MAX_FAULT_LATENCY:
+            raise ValueError(f"latency must be in [0, {MAX_FAULT_LATENCY}], got {self.latency}")
+        for name in ("error_rate", "rate_limit_rate", "drop_rate", "moderation_rate"):
+            value = getattr(self, name)
+            if not 0 <= value <= 1:
+                raise ValueError(f"{name} must be in [0, 1], got {value}")
+        unknown = [code for code in self.error_codes if code not in ERROR_CODES]
+        if unknown or not self.error_codes:
+            raise ValueError(f"error_codes must be documented error codes, got {self.error_codes}")
+
+
+def parse_fault_header(value: str) -> Fault:
+    """The Fault a header value asks for; ApiError (400/1201 naming the header) when malformed."""
+    latency = 0.0
+    error: int | None = None
+    drop: DropMode | None = None
+    moderation = False
+    for raw in value.split(","):
+        directive = raw.strip()
+        if not directive:
+            continue
+        name, has_value, argument = (part.strip() for part in directive.partition("="))
+        name = name.lower()
+        if name == "latency" and has_value:
+            try:
+                latency = float(argument)
+            except ValueError:
+                raise ApiError.invalid(_HEADER_FIELD, f"latency must be a number of seconds: {argument!r}") from None
+            if not 0 <= latency <= MAX_FAULT_LATENCY:
+                raise ApiError.invalid(_HEADER_FIELD, f"latency must be in [0, {MAX_FAULT_LATENCY}] seconds")
+        elif name == "error" and has_value:
+            if not argument.isdigit() or int(argument) not in ERROR_CODES:
+                raise ApiError.invalid(_HEADER_FIELD, f"error must be a documented error code: {argument!r}")
+            error = int(argument)
+        elif name == "rate_limit" and not has_value:
+            error = _RATE_LIMIT_CODE
+        elif name == "drop" and argument in ("", "before", "after"):
+            drop = "after" if argument == "after" else "before"
+        elif name == "moderation" and not has_value:
+            moderation = True
+        else:
+            raise ApiError.invalid(
+                _HEADER_FIELD,
+                f"unknown directive {directive!r}: use latency=<s>, error=<code>, rate_limit, drop[=after], moderation",
+            )
+    return Fault(latency=latency, error=error, drop=drop, moderation=moderation)
+
+
+@dataclass
+class FaultInjector:
+    """Combines the app's probabilistic faults with the request's header."""
+
+    config: FaultConfig = field(default_factory=FaultConfig)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reseed()
+
+    def reseed(self) -> None:
+        """Restart the sequence of drawn faults from the configured seed."""
+        with self._lock:
+            # Not for security: a seeded RNG makes a run with random faults reproducible.
+            self._rng = random.Random(self.config.seed)  # noqa: S311
+
+    def for_request(self, header_value: str | None) -> Fault:
+        requested = parse_fault_header(header_value) if header_value is not None else Fault()
+        drawn = self._draw()
+        return Fault(
+            latency=self.config.latency + requested.latency,
+            error=requested.error if requested.error is not None else drawn.error,
+            drop=requested.drop if requested.drop is not None else drawn.drop,
+            moderation=requested.moderation or drawn.moderation,
+        )
+
+    def _draw(self) -> Fault:
+        config = self.config
+        with self._lock:
+            drop: DropMode | None = "before" if self._hit(config.drop_rate) else None
+            error = self._rng.choice(config.error_codes) if self._hit(config.error_rate) else None
+            if error is None and self._hit(config.rate_limit_rate):
+                error = _RATE_LIMIT_CODE
+            moderation = self._hit(config.moderation_rate)
+        return Fault(drop=drop, error=error, moderation=moderation)
+
+    def _hit(self, rate: float) -> bool:
+        # No draw at rate 0: a config without faults leaves the stream of draws untouched.
+        return rate > 0 and self._rng.random() < rate

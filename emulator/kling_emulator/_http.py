@@ -1,0 +1,70 @@
+"""HTTP plumbing: JSON answers, the dropped connection, bounded body reads, raw paths."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from ._constants import MAX_BODY_BYTES
+from ._errors import ApiError, ConnectionDropped, json_bytes
+
+
+class JSON(JSONResponse):
+    """Pure-ASCII JSON: an echoed string with a lone surrogate (valid in JSON text as an escape)
+    must not make the answer unencodable."""
+
+    def render(self, content: Any) -> bytes:
+        return json_bytes(content)
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    return JSON(error.envelope(), status_code=error.status)
+
+
+class AnyMethod:
+    """An ASGI endpoint for every HTTP method: the spec, not the router, answers a wrong one."""
+
+    def __init__(self, handler: Callable[[Request], Awaitable[Response]]) -> None:
+        self._handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self._handler(Request(scope, receive))
+        await response(scope, receive, send)
+
+
+class DroppedResponse(Response):
+    """Starts the answer, then fails: the server aborts the connection mid-response."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=200)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
+        raise ConnectionDropped("connection dropped by fault injection")
+
+
+async def read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ApiError(400, 1200, f"body: larger than {MAX_BODY_BYTES} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ApiError(400, 1200, f"body: larger than {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def raw_path(scope: Scope) -> str:
+    # Matched undecoded, so an id with an encoded "/" (%2F) stays one path segment.
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) else quote(scope["path"])
+    root = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path

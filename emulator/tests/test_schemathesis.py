@@ -1,0 +1,214 @@
+"""Schemathesis against the emulator, in process: the spec's promises hold for any request.
+
+Phases: examples, coverage and fuzzing (positive and negative data) per operation, then the
+stateful phase following the spec's link createImageTask -> getImageTask.
+
+Checks used: not_a_server_error, status_code_conformance, content_type_conformance,
+response_schema_conformance, response_headers_conformance, negative_data_rejection,
+missing_required_header, ignored_auth, use_after_free and ensure_resource_availability (the
+last two only fire along links; there is no DELETE, so use_after_free can never trip).
+
+Excluded, and why:
+- positive_data_acceptance: the documented API refuses schema-valid bodies on cross-field
+  rules the schema cannot express (negative_prompt with image, the capability map, duplicate
+  external_task_id...), answering 400/1201 as the real service does.
+- unsupported_method: the documented API answers a wrong method with 404/1202, not 405.
+- max_response_time: a performance budget, not part of the contract.
+- object_level_authorization: needs two identities that must not see each other's tasks; all
+  keys of an account share its tasks (and its quota), so the emulator has one account.
+
+Fast and deterministic by default (derandomized, few examples, no deadline);
+``KLING_CONTRACT_PROFILE=deep`` (``make contract-deep``) runs many more.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from kling_auth import sign_token
+from kling_emulator import Emulator, create_app
+from kling_spec import SPEC_PATH
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi import checks as openapi_checks
+
+from .conftest import ACCESS_KEY, SECRET_KEY, CapturedCallbacks
+
+DEEP = os.environ.get("KLING_CONTRACT_PROFILE") == "deep"
+MAX_EXAMPLES = 300 if DEEP else 25
+STATEFUL_EXAMPLES = 100 if DEEP else 8
+STATEFUL_STEPS = 12 if DEEP else 6
+
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_schema_conformance,
+    openapi_checks.response_headers_conformance,
+    openapi_checks.negative_data_rejection,
+    openapi_checks.missing_required_header,
+    openapi_checks.ignored_auth,
+    openapi_checks.use_after_free,
+    openapi_checks.ensure_resource_availability,
+]
+
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": 20240601,
+        "generation": {
+            "mode": "all",
+            "max-examples": MAX_EXAMPLES,
+            "deterministic": True,
+            "database": "none",
+        },
+        "phases": {
+            "examples": {"enabled": True},
+            "coverage": {"enabled": True},
+            "fuzzing": {"enabled": True},
+            "stateful": {"enabled": True, "max-steps": STATEFUL_STEPS},
+        },
+    }
+)
+
+# Every callback_url schemathesis invents is either skipped (not loopback) or lands here:
+# nothing ever reaches the network. The quota is far above what a run can create.
+CALLBACKS = CapturedCallbacks()
+# Tasks end at once, so every query answers the fullest shape (results, watermark URLs...),
+# whatever the timing, and the quota can never fill up.
+APP = create_app(
+    keys={ACCESS_KEY: SECRET_KEY},
+    slots=1_000_000,
+    processing_after=0,
+    succeed_after=0,
+    callback_transport=CALLBACKS.transport,
+)
+EMULATOR: Emulator = APP.state.emulator
+
+schema = schemathesis.openapi.from_path(SPEC_PATH, config=CONFIG)
+schema.app = APP
+
+CREATE = "POST /v1/images/generations"
+QUERY_PATH = "/v1/images/generations/{task_id}"
+CASES: Counter[str] = Counter()
+STATUSES: Counter[int] = Counter()
+
+
+@schema.auth()
+class KlingJWT:
+    """A fresh, valid token per case (schemathesis leaves it out for its auth probes)."""
+
+    def get(self, case: Any, ctx: Any) -> str:
+        return sign_token(ACCESS_KEY, SECRET_KEY)
+
+    def set(self, case: Any, data: str, ctx: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report() -> Iterator[None]:
+    started = time.monotonic()
+    yield
+    elapsed = time.monotonic() - started
+    print(  # shown with -s: how much was actually exercised
+        f"\nschemathesis: {sum(CASES.values())} cases in {elapsed:.1f} s {dict(CASES)}; statuses {dict(STATUSES)};"
+        f" tasks created {len(EMULATOR.tasks)}; callbacks captured {len(CALLBACKS.requests)}"
+    )
+
+
+def _fresh_account() -> None:
+    """Every case and scenario starts from the same account: one finished task with two images
+    (whose callbacks, to loopback, the capturing transport receives).
+
+    Hypothesis replays cases; a task (or external_task_id) left over from an earlier one would
+    change what a replay gets back, and a list that is always empty would test little.
+    """
+    EMULATOR.reset()
+    seed = {
+        "prompt": "seed",
+        "n": 2,
+        "external_task_id": "seed-task",
+        "watermark_info": {"enabled": True},
+        "callback_url": "http://127.0.0.1:9/seed-callback",
+    }
+    EMULATOR.create_task(seed, base_url="http://testserver")
+
+
+def _record(label: str, response: Any) -> None:
+    CASES[label] += 1
+    STATUSES[response.status_code] += 1
+
+
+@schema.parametrize()
+def test_every_operation_keeps_the_contract(case: Any) -> None:
+    _fresh_account()
+    response = case.call_and_validate(checks=CHECKS)
+    _record(case.operation.label, response)
+    if case.operation.label == CREATE and response.status_code == 200:
+        # The spec's link, for every accepted create of every phase (coverage included): the
+        # task it made must query back as documented, results and all (it ends at once).
+        follow = schema[QUERY_PATH]["GET"].Case(
+            path_parameters={"task_id": response.json()["data"]["task_id"]},
+            headers={"Authorization": f"Bearer {sign_token(ACCESS_KEY, SECRET_KEY)}"},
+        )
+        followed = follow.call_and_validate(checks=CHECKS)
+        _record("linked " + follow.operation.label, followed)
+        _assert_is_the_created_task(followed, follow.path_parameters["task_id"])
+
+
+def _assert_is_the_created_task(response: Any, task_id: str) -> None:
+    # No schemathesis check says "what was just created can be queried": a 400 would pass
+    # them all (ensure_resource_availability only looks at 404s).
+    assert response.status_code == 200, f"created task {task_id} cannot be queried: {response.text}"
+    assert response.json()["data"]["task_id"] == task_id
+
+
+class EmulatorStateMachine(schema.as_state_machine()):  # type: ignore[misc]
+    def setup(self) -> None:
+        _fresh_account()
+        self.created: set[str] = set()
+
+    def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+        _record("stateful " + case.operation.label, response)
+        case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None, recorder=self.recorder)
+        if case.operation.label == CREATE and response.status_code == 200:
+            self.created.add(response.json()["data"]["task_id"])
+        elif (
+            case.operation.path == QUERY_PATH
+            and case.path_parameters.get("task_id") in self.created
+            and case.meta is not None
+            and case.meta.generation.mode.is_positive  # negative cases may drop the token
+        ):
+            _assert_is_the_created_task(response, case.path_parameters["task_id"])
+
+
+TestStatefulLinks = EmulatorStateMachine.TestCase
+TestStatefulLinks.settings = hypothesis.settings(
+    max_examples=STATEFUL_EXAMPLES,
+    stateful_step_count=STATEFUL_STEPS,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
+
+
+def test_the_run_exercised_what_it_claims() -> None:
+    """Runs last in the module: the phases above really sent requests, of every kind."""
+    assert sum(CASES.values()) > 50
+    for label in ("POST /v1/images/generations", "GET /v1/images/generations", "GET /v1/images/generations/{task_id}"):
+        assert CASES[label] > 0, label
+    assert any(label.startswith("stateful") for label in CASES)
+    assert {200, 400, 401} <= set(STATUSES)
+    assert CALLBACKS.requests
+    # Every callback that went anywhere went to loopback, and is the documented payload.
+    validator = EMULATOR.spec.validator(EMULATOR.spec.schema_pointer("ImageTaskCallback"))
+    for request in CALLBACKS.requests:
+        assert request.url.host in ("localhost", "127.0.0.1", "::1") or request.url.host.startswith("127.")
+        assert not list(validator.iter_errors(json.loads(request.content)))
