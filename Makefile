@@ -63,7 +63,7 @@ emulator: $(STAMP)
 
 ## contract-deep: the schemathesis suite against the emulator with many more examples.
 contract-deep: $(STAMP)
-	KLING_CONTRACT_PROFILE=deep $(PYTHON) -m pytest emulator/tests/test_schemathesis.py -p no:cacheprovider
+	KLING_CONTRACT_PROFILE=deep $(PYTHON) -m pytest emulator/tests/test_schemathesis.py contract_tests/test_properties.py -p no:cacheprovider
 
 ## contract-live: read-only contract checks against the real API (needs your keys).
 contract-live: $(STAMP)
