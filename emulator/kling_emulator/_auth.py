@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import jwt
-from kling_auth import InvalidTokenError, token_from_authorization, verify_authorization
+from kling_auth import InvalidTokenError, token_from_authorization, verify_token
 
 from ._errors import ApiError
 
@@ -36,12 +36,10 @@ class Authenticator:
         except jwt.PyJWTError:
             raise ApiError.from_code(1002, "the token is not a valid JWT") from None
         issuer = claims.get("iss")
-        secret = self._keys.get(issuer) if isinstance(issuer, str) else None
-        if secret is None:
+        if not isinstance(issuer, str) or issuer not in self._keys:
             raise ApiError.from_code(1002, "the 'iss' claim is not a known access key")
         try:
-            verify_authorization(header_value, secret, access_key=issuer, now=self._clock())
+            verify_token(token, self._keys[issuer], access_key=issuer, now=self._clock())
         except InvalidTokenError as error:
             raise ApiError.from_code(error.api_code, str(error)) from None
-        assert isinstance(issuer, str)
         return issuer

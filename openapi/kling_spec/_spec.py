@@ -166,7 +166,8 @@ class Spec:
             error = best_match(self.validator(pointer).iter_errors(value))
             if error is not None:
                 raise RequestValidationError(f"{where}.{name}", error.message)
-            parsed_query[name] = value
+            if where == "query":
+                parsed_query[name] = value
         parsed_body: Any = None
         request_body = op.get("requestBody")
         if request_body is not None:
@@ -189,7 +190,7 @@ class Spec:
         return MatchedRequest(
             operation_id=op["operationId"],
             path_params=dict(path_params),
-            query={k: v for k, v in parsed_query.items() if k not in path_params},
+            query=parsed_query,
             body=parsed_body,
         )
 
