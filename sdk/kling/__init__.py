@@ -1,0 +1,1 @@
+"""The Kling AI image-generation SDK (work in progress)."""
