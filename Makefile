@@ -15,7 +15,7 @@ GENERATE = openapi-python-client generate --path $(SPEC) --config openapi/genera
 	--custom-template-path openapi/templates --meta none --overwrite --fail-on-warning
 HAND_WRITTEN := sdk auth_plugin openapi/kling_spec emulator contract_tests scripts bench
 
-.PHONY: install generate check-generated lint format test demo emulator contract-deep contract-live bench clean
+.PHONY: install generate check-generated template-diff lint format test demo emulator contract-deep contract-live bench clean
 
 install: $(STAMP)
 
@@ -37,6 +37,13 @@ check-generated: $(STAMP)
 	if ! diff -r -x __pycache__ "$$tmp/kling_api" $(GENERATED); then \
 		echo "generated/ drifted from $(SPEC): run 'make generate' and commit the result." >&2; exit 1; \
 	fi; echo "generated/ matches $(SPEC)"
+
+## template-diff: how each forked template in openapi/templates differs from the pinned generator's own.
+template-diff: $(STAMP)
+	@upstream=$$($(PYTHON) -c 'import openapi_python_client, pathlib; print(pathlib.Path(openapi_python_client.__file__).parent / "templates")'); \
+	cd openapi/templates && for fork in $$(find . -name '*.jinja' | sort); do \
+		diff -u "$$upstream/$$fork" "$$fork" --label "upstream/$${fork#./}" --label "fork/$${fork#./}" || true; \
+	done
 
 ## lint: ruff (lint + format) and mypy --strict on the hand-written code.
 lint: $(STAMP)

@@ -9,7 +9,15 @@ from ..models.aspect_ratio import AspectRatio
 from ..models.image_reference import ImageReference
 from ..models.model_name import ModelName
 from ..models.resolution import Resolution
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    ParseError,
+    Unset,
+    expect_float,
+    expect_int,
+    expect_object,
+    expect_str,
+)
 
 if TYPE_CHECKING:
     from ..models.watermark_info import WatermarkInfo
@@ -154,57 +162,96 @@ class CreateImageTaskRequest:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.watermark_info import WatermarkInfo
 
-        d = dict(src_dict)
-        prompt = d.pop("prompt")
+        d = dict(expect_object(src_dict))
+        if "prompt" not in d:
+            raise ParseError("prompt", "missing required field")
+        prompt = expect_str(d.pop("prompt"), "prompt")
 
-        _model_name = d.pop("model_name", UNSET)
-        model_name: ModelName | Unset
-        if isinstance(_model_name, Unset):
-            model_name = UNSET
-        else:
-            model_name = ModelName(_model_name)
+        try:
+            _model_name = d.pop("model_name", UNSET)
+            model_name: ModelName | Unset
+            if isinstance(_model_name, Unset):
+                model_name = UNSET
+            else:
+                model_name = ModelName(_model_name)
 
-        negative_prompt = d.pop("negative_prompt", UNSET)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("model_name", error) from None
 
-        image = d.pop("image", UNSET)
+        _negative_prompt = d.pop("negative_prompt", UNSET)
+        negative_prompt = (
+            _negative_prompt if isinstance(_negative_prompt, Unset) else expect_str(_negative_prompt, "negative_prompt")
+        )
 
-        _image_reference = d.pop("image_reference", UNSET)
-        image_reference: ImageReference | Unset
-        if isinstance(_image_reference, Unset):
-            image_reference = UNSET
-        else:
-            image_reference = ImageReference(_image_reference)
+        _image = d.pop("image", UNSET)
+        image = _image if isinstance(_image, Unset) else expect_str(_image, "image")
 
-        image_fidelity = d.pop("image_fidelity", UNSET)
+        try:
+            _image_reference = d.pop("image_reference", UNSET)
+            image_reference: ImageReference | Unset
+            if isinstance(_image_reference, Unset):
+                image_reference = UNSET
+            else:
+                image_reference = ImageReference(_image_reference)
 
-        human_fidelity = d.pop("human_fidelity", UNSET)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("image_reference", error) from None
 
-        _resolution = d.pop("resolution", UNSET)
-        resolution: Resolution | Unset
-        if isinstance(_resolution, Unset):
-            resolution = UNSET
-        else:
-            resolution = Resolution(_resolution)
+        _image_fidelity = d.pop("image_fidelity", UNSET)
+        image_fidelity = (
+            _image_fidelity if isinstance(_image_fidelity, Unset) else expect_float(_image_fidelity, "image_fidelity")
+        )
 
-        n = d.pop("n", UNSET)
+        _human_fidelity = d.pop("human_fidelity", UNSET)
+        human_fidelity = (
+            _human_fidelity if isinstance(_human_fidelity, Unset) else expect_float(_human_fidelity, "human_fidelity")
+        )
 
-        _aspect_ratio = d.pop("aspect_ratio", UNSET)
-        aspect_ratio: AspectRatio | Unset
-        if isinstance(_aspect_ratio, Unset):
-            aspect_ratio = UNSET
-        else:
-            aspect_ratio = AspectRatio(_aspect_ratio)
+        try:
+            _resolution = d.pop("resolution", UNSET)
+            resolution: Resolution | Unset
+            if isinstance(_resolution, Unset):
+                resolution = UNSET
+            else:
+                resolution = Resolution(_resolution)
 
-        callback_url = d.pop("callback_url", UNSET)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("resolution", error) from None
 
-        external_task_id = d.pop("external_task_id", UNSET)
+        _n = d.pop("n", UNSET)
+        n = _n if isinstance(_n, Unset) else expect_int(_n, "n")
 
-        _watermark_info = d.pop("watermark_info", UNSET)
-        watermark_info: WatermarkInfo | Unset
-        if isinstance(_watermark_info, Unset):
-            watermark_info = UNSET
-        else:
-            watermark_info = WatermarkInfo.from_dict(_watermark_info)
+        try:
+            _aspect_ratio = d.pop("aspect_ratio", UNSET)
+            aspect_ratio: AspectRatio | Unset
+            if isinstance(_aspect_ratio, Unset):
+                aspect_ratio = UNSET
+            else:
+                aspect_ratio = AspectRatio(_aspect_ratio)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("aspect_ratio", error) from None
+
+        _callback_url = d.pop("callback_url", UNSET)
+        callback_url = _callback_url if isinstance(_callback_url, Unset) else expect_str(_callback_url, "callback_url")
+
+        _external_task_id = d.pop("external_task_id", UNSET)
+        external_task_id = (
+            _external_task_id
+            if isinstance(_external_task_id, Unset)
+            else expect_str(_external_task_id, "external_task_id")
+        )
+
+        try:
+            _watermark_info = d.pop("watermark_info", UNSET)
+            watermark_info: WatermarkInfo | Unset
+            if isinstance(_watermark_info, Unset):
+                watermark_info = UNSET
+            else:
+                watermark_info = WatermarkInfo.from_dict(_watermark_info)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("watermark_info", error) from None
 
         create_image_task_request = cls(
             prompt=prompt,

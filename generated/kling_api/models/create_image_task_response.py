@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    ParseError,
+    Unset,
+    expect_int,
+    expect_object,
+    expect_str,
+)
 
 if TYPE_CHECKING:
     from ..models.created_image_task import CreatedImageTask
@@ -61,29 +68,36 @@ class CreateImageTaskResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.created_image_task import CreatedImageTask
 
-        d = dict(src_dict)
-        code = d.pop("code")
+        d = dict(expect_object(src_dict))
+        if "code" not in d:
+            raise ParseError("code", "missing required field")
+        code = expect_int(d.pop("code"), "code")
 
-        message = d.pop("message")
+        if "message" not in d:
+            raise ParseError("message", "missing required field")
+        message = expect_str(d.pop("message"), "message")
 
-        request_id = d.pop("request_id")
+        if "request_id" not in d:
+            raise ParseError("request_id", "missing required field")
+        request_id = expect_str(d.pop("request_id"), "request_id")
 
-        def _parse_data(data: object) -> CreatedImageTask | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
+        try:
+
+            def _parse_data(data: object) -> CreatedImageTask | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
                 if not isinstance(data, dict):
                     raise TypeError()
                 data_type_0 = CreatedImageTask.from_dict(data)
 
                 return data_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CreatedImageTask | None | Unset, data)
 
-        data = _parse_data(d.pop("data", UNSET))
+            data = _parse_data(d.pop("data", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("data", error) from None
 
         create_image_task_response = cls(
             code=code,

@@ -7,7 +7,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_status import TaskStatus
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    ParseError,
+    Unset,
+    expect_int,
+    expect_object,
+    expect_str,
+)
 
 if TYPE_CHECKING:
     from ..models.task_info import TaskInfo
@@ -64,21 +71,37 @@ class CreatedImageTask:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.task_info import TaskInfo
 
-        d = dict(src_dict)
-        task_id = d.pop("task_id")
+        d = dict(expect_object(src_dict))
+        if "task_id" not in d:
+            raise ParseError("task_id", "missing required field")
+        task_id = expect_str(d.pop("task_id"), "task_id")
 
-        task_status = TaskStatus(d.pop("task_status"))
+        if "task_status" not in d:
+            raise ParseError("task_status", "missing required field")
+        try:
+            task_status = TaskStatus(d.pop("task_status"))
 
-        created_at = d.pop("created_at")
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("task_status", error) from None
 
-        updated_at = d.pop("updated_at")
+        if "created_at" not in d:
+            raise ParseError("created_at", "missing required field")
+        created_at = expect_int(d.pop("created_at"), "created_at")
 
-        _task_info = d.pop("task_info", UNSET)
-        task_info: TaskInfo | Unset
-        if isinstance(_task_info, Unset):
-            task_info = UNSET
-        else:
-            task_info = TaskInfo.from_dict(_task_info)
+        if "updated_at" not in d:
+            raise ParseError("updated_at", "missing required field")
+        updated_at = expect_int(d.pop("updated_at"), "updated_at")
+
+        try:
+            _task_info = d.pop("task_info", UNSET)
+            task_info: TaskInfo | Unset
+            if isinstance(_task_info, Unset):
+                task_info = UNSET
+            else:
+                task_info = TaskInfo.from_dict(_task_info)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("task_info", error) from None
 
         created_image_task = cls(
             task_id=task_id,

@@ -6,7 +6,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    ParseError,
+    Unset,
+    expect_int,
+    expect_none,
+    expect_object,
+    expect_str,
+)
 
 T = TypeVar("T", bound="ErrorResponse")
 
@@ -76,14 +84,21 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        code = d.pop("code")
+        d = dict(expect_object(src_dict))
+        if "code" not in d:
+            raise ParseError("code", "missing required field")
+        code = expect_int(d.pop("code"), "code")
 
-        message = d.pop("message")
+        if "message" not in d:
+            raise ParseError("message", "missing required field")
+        message = expect_str(d.pop("message"), "message")
 
-        request_id = d.pop("request_id")
+        if "request_id" not in d:
+            raise ParseError("request_id", "missing required field")
+        request_id = expect_str(d.pop("request_id"), "request_id")
 
-        data = d.pop("data", UNSET)
+        _data = d.pop("data", UNSET)
+        data = _data if isinstance(_data, Unset) else expect_none(_data, "data")
 
         error_response = cls(
             code=code,

@@ -6,7 +6,14 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    ParseError,
+    Unset,
+    expect_int,
+    expect_object,
+    expect_str,
+)
 
 T = TypeVar("T", bound="ImageResult")
 
@@ -43,12 +50,19 @@ class ImageResult:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        index = d.pop("index")
+        d = dict(expect_object(src_dict))
+        if "index" not in d:
+            raise ParseError("index", "missing required field")
+        index = expect_int(d.pop("index"), "index")
 
-        url = d.pop("url")
+        if "url" not in d:
+            raise ParseError("url", "missing required field")
+        url = expect_str(d.pop("url"), "url")
 
-        watermark_url = d.pop("watermark_url", UNSET)
+        _watermark_url = d.pop("watermark_url", UNSET)
+        watermark_url = (
+            _watermark_url if isinstance(_watermark_url, Unset) else expect_str(_watermark_url, "watermark_url")
+        )
 
         image_result = cls(
             index=index,

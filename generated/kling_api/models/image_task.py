@@ -7,7 +7,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_status import TaskStatus
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    ParseError,
+    Unset,
+    expect_int,
+    expect_object,
+    expect_str,
+)
 
 if TYPE_CHECKING:
     from ..models.task_info import TaskInfo
@@ -102,39 +109,71 @@ class ImageTask:
         from ..models.task_result import TaskResult
         from ..models.watermark_info import WatermarkInfo
 
-        d = dict(src_dict)
-        task_id = d.pop("task_id")
+        d = dict(expect_object(src_dict))
+        if "task_id" not in d:
+            raise ParseError("task_id", "missing required field")
+        task_id = expect_str(d.pop("task_id"), "task_id")
 
-        task_status = TaskStatus(d.pop("task_status"))
+        if "task_status" not in d:
+            raise ParseError("task_status", "missing required field")
+        try:
+            task_status = TaskStatus(d.pop("task_status"))
 
-        created_at = d.pop("created_at")
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("task_status", error) from None
 
-        updated_at = d.pop("updated_at")
+        if "created_at" not in d:
+            raise ParseError("created_at", "missing required field")
+        created_at = expect_int(d.pop("created_at"), "created_at")
 
-        task_status_msg = d.pop("task_status_msg", UNSET)
+        if "updated_at" not in d:
+            raise ParseError("updated_at", "missing required field")
+        updated_at = expect_int(d.pop("updated_at"), "updated_at")
 
-        _task_info = d.pop("task_info", UNSET)
-        task_info: TaskInfo | Unset
-        if isinstance(_task_info, Unset):
-            task_info = UNSET
-        else:
-            task_info = TaskInfo.from_dict(_task_info)
+        _task_status_msg = d.pop("task_status_msg", UNSET)
+        task_status_msg = (
+            _task_status_msg if isinstance(_task_status_msg, Unset) else expect_str(_task_status_msg, "task_status_msg")
+        )
 
-        final_unit_deduction = d.pop("final_unit_deduction", UNSET)
+        try:
+            _task_info = d.pop("task_info", UNSET)
+            task_info: TaskInfo | Unset
+            if isinstance(_task_info, Unset):
+                task_info = UNSET
+            else:
+                task_info = TaskInfo.from_dict(_task_info)
 
-        _watermark_info = d.pop("watermark_info", UNSET)
-        watermark_info: WatermarkInfo | Unset
-        if isinstance(_watermark_info, Unset):
-            watermark_info = UNSET
-        else:
-            watermark_info = WatermarkInfo.from_dict(_watermark_info)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("task_info", error) from None
 
-        _task_result = d.pop("task_result", UNSET)
-        task_result: TaskResult | Unset
-        if isinstance(_task_result, Unset):
-            task_result = UNSET
-        else:
-            task_result = TaskResult.from_dict(_task_result)
+        _final_unit_deduction = d.pop("final_unit_deduction", UNSET)
+        final_unit_deduction = (
+            _final_unit_deduction
+            if isinstance(_final_unit_deduction, Unset)
+            else expect_str(_final_unit_deduction, "final_unit_deduction")
+        )
+
+        try:
+            _watermark_info = d.pop("watermark_info", UNSET)
+            watermark_info: WatermarkInfo | Unset
+            if isinstance(_watermark_info, Unset):
+                watermark_info = UNSET
+            else:
+                watermark_info = WatermarkInfo.from_dict(_watermark_info)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("watermark_info", error) from None
+
+        try:
+            _task_result = d.pop("task_result", UNSET)
+            task_result: TaskResult | Unset
+            if isinstance(_task_result, Unset):
+                task_result = UNSET
+            else:
+                task_result = TaskResult.from_dict(_task_result)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("task_result", error) from None
 
         image_task = cls(
             task_id=task_id,

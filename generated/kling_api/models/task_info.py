@@ -6,7 +6,12 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    expect_object,
+    expect_str,
+)
 
 T = TypeVar("T", bound="TaskInfo")
 
@@ -32,8 +37,13 @@ class TaskInfo:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        external_task_id = d.pop("external_task_id", UNSET)
+        d = dict(expect_object(src_dict))
+        _external_task_id = d.pop("external_task_id", UNSET)
+        external_task_id = (
+            _external_task_id
+            if isinstance(_external_task_id, Unset)
+            else expect_str(_external_task_id, "external_task_id")
+        )
 
         task_info = cls(
             external_task_id=external_task_id,

@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    ParseError,
+    Unset,
+    expect_object,
+)
 
 if TYPE_CHECKING:
     from ..models.image_result import ImageResult
@@ -40,15 +45,22 @@ class TaskResult:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.image_result import ImageResult
 
-        d = dict(src_dict)
-        _images = d.pop("images", UNSET)
-        images: list[ImageResult] | Unset = UNSET
-        if _images is not UNSET:
-            images = []
-            for images_item_data in _images:
-                images_item = ImageResult.from_dict(images_item_data)
+        d = dict(expect_object(src_dict))
+        try:
+            _checked_images = d.pop("images", UNSET)
+            if not isinstance(_checked_images, (list, Unset)):
+                raise ParseError("", "expected an array")
+            _images = _checked_images
+            images: list[ImageResult] | Unset = UNSET
+            if _images is not UNSET:
+                images = []
+                for images_item_data in _images:
+                    images_item = ImageResult.from_dict(images_item_data)
 
-                images.append(images_item)
+                    images.append(images_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("images", error) from None
 
         task_result = cls(
             images=images,

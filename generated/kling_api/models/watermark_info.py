@@ -6,7 +6,12 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    expect_bool,
+    expect_object,
+)
 
 T = TypeVar("T", bound="WatermarkInfo")
 
@@ -32,8 +37,9 @@ class WatermarkInfo:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        d = dict(expect_object(src_dict))
+        _enabled = d.pop("enabled", UNSET)
+        enabled = _enabled if isinstance(_enabled, Unset) else expect_bool(_enabled, "enabled")
 
         watermark_info = cls(
             enabled=enabled,

@@ -1,4 +1,3 @@
-from http import HTTPStatus
 from typing import Any
 
 import httpx
@@ -8,7 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.create_image_task_request import CreateImageTaskRequest
 from ...models.create_image_task_response import CreateImageTaskResponse
 from ...models.error_response import ErrorResponse
-from ...types import Response
+from ...types import Response, http_status
 
 
 def _get_kwargs(
@@ -87,11 +86,20 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CreateImageTaskResponse | ErrorResponse]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except errors.UnexpectedStatus:
+        raise
+    # Not JSON (an HTML page, an empty or truncated body), nested too deep, or not the documented shape.
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        raise errors.MalformedResponse(
+            response.status_code, response.content, str(error) or type(error).__name__
+        ) from None
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=http_status(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 

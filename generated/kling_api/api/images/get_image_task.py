@@ -1,6 +1,4 @@
-from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -8,7 +6,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.image_task_response import ImageTaskResponse
-from ...types import Response
+from ...types import Response, encode_path_parameter, http_status
 
 
 def _get_kwargs(
@@ -18,7 +16,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/images/generations/{task_id}".format(
-            task_id=quote(str(task_id), safe=""),
+            task_id=encode_path_parameter("task_id", task_id),
         ),
     }
 
@@ -82,11 +80,20 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | ImageTaskResponse]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except errors.UnexpectedStatus:
+        raise
+    # Not JSON (an HTML page, an empty or truncated body), nested too deep, or not the documented shape.
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        raise errors.MalformedResponse(
+            response.status_code, response.content, str(error) or type(error).__name__
+        ) from None
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=http_status(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
