@@ -50,6 +50,7 @@ lint: $(STAMP)
 	ruff check $(HAND_WRITTEN)
 	ruff format --check $(HAND_WRITTEN)
 	mypy $(HAND_WRITTEN)
+	lint-imports --no-cache --no-logo
 
 format: $(STAMP)
 	ruff check --fix $(HAND_WRITTEN)

@@ -1,9 +1,11 @@
 """A respx mock of the Kling API that replays the spec's own examples.
 
 Every request that reaches it is checked against the spec (route, method, parameters,
-body schema) and its JWT verified (``Bearer `` format, signature, claims); a request
-that fails either check raises ``ContractViolation`` inside the client call, so the
-test fails, and is also recorded in ``violations`` for the fixture's teardown check.
+body schema; for a create also the documented rules the schema cannot express, through
+``kling_spec.validate_create_body``, as the SDK and the emulator check them) and its JWT
+verified (``Bearer `` format, signature, claims); a request that fails either check raises
+``ContractViolation`` inside the client call, so the test fails, and is also recorded in
+``violations`` for the fixture's teardown check.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 import httpx
 import respx
 from kling_auth import InvalidTokenError, verify_authorization
-from kling_spec import MatchedRequest, RequestValidationError, Spec
+from kling_spec import MatchedRequest, RequestValidationError, Spec, validate_create_body
 
 BASE_URL = "https://api-singapore.klingai.com"
 ACCESS_KEY = "contract-test-access-key"
@@ -43,6 +45,9 @@ class SpecMock:
     access_key: str = ACCESS_KEY
     now: float | None = None  # the clock JWTs are checked against; None: real time
     verify_auth: bool = True
+    #: Also the documented rules beyond the schema (False: schema only, for tests of wire
+    #: fidelity that feed schema-generated bodies, most of which break some rule).
+    check_rules: bool = True
     router: respx.Router = field(init=False)
     requests: list[MatchedRequest] = field(init=False, default_factory=list)
     raw_requests: list[httpx.Request] = field(init=False, default_factory=list)
@@ -88,6 +93,9 @@ class SpecMock:
                 content_type=request.headers.get("content-type"),
                 body=request.content,
             )
+            if self.check_rules and matched.operation_id == "createImageTask":
+                # The documented rules beyond the schema too: the same validator as the SDK and the emulator.
+                validate_create_body(matched.body, spec=self.spec)
         except RequestValidationError as error:
             return self._violation(f"{request.method} {request.url.path}: {error}")
         if self.verify_auth:

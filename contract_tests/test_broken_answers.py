@@ -58,6 +58,7 @@ MALFORMED: list[tuple[int, bytes, str]] = [
     (200, _task_answer(task_id=783510947463159851), "data.task_id: expected a string, got number"),
     (200, _task_answer(created_at="yesterday"), "data.created_at: expected an integer, got string"),
     (200, _task_answer(created_at=1.5), "data.created_at: expected an integer, got number"),
+    (200, _task_answer(created_at=1e300), "data.created_at: integer out of the 64-bit range"),
     (200, _task_answer(updated_at=10**40), "data.updated_at: integer out of the 64-bit range"),
     (200, _task_answer(task_status=7), "data.task_status"),
     (200, _task_answer(task_result={"images": ""}), "data.task_result.images: expected an array"),
@@ -232,3 +233,12 @@ def test_every_other_id_reaches_the_server_byte_for_byte_in_one_segment(task_id:
     matched = SPEC.validate_request("GET", raw_path)
     assert matched.operation_id == "getImageTask"
     assert matched.path_params["task_id"] == task_id
+
+
+def test_an_integral_float_is_an_integer_as_in_json_schema() -> None:
+    client = _client(lambda _: httpx.Response(200, content=_task_answer(created_at=1722769557708.0)))
+    parsed = get_image_task.sync(task_id="1", client=client)
+    assert isinstance(parsed, ImageTaskResponse)
+    assert isinstance(parsed.data, ImageTask)
+    assert parsed.data.created_at == 1722769557708
+    assert type(parsed.data.created_at) is int

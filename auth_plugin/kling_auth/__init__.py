@@ -13,6 +13,8 @@ from ._constants import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
+    DEMO_ACCESS_KEY,
+    DEMO_SECRET_KEY,
     SECRET_KEY_ENV,
 )
 from ._credentials import Credentials, resolve_credentials
@@ -34,6 +36,8 @@ __all__ = [
     "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
+    "DEMO_ACCESS_KEY",
+    "DEMO_SECRET_KEY",
     "SECRET_KEY_ENV",
     "BadSignatureError",
     "Credentials",

@@ -12,6 +12,13 @@ ACCESS_KEY_ENV: Final = "KLING_ACCESS_KEY"
 SECRET_KEY_ENV: Final = "KLING_SECRET_KEY"  # noqa: S105 (a variable name, not a secret)
 BASE_URL_ENV: Final = "KLING_BASE_URL"
 
+#: The public demo key pair the local emulator accepts when no keys are configured. They guard
+#: nothing (the emulator holds no data worth protecting and listens on loopback); they live here
+#: so the CLI can offer them against a loopback emulator without importing the emulator.
+DEMO_ACCESS_KEY: Final = "emulator-access-key"
+#: 32+ bytes, so PyJWT signs it without an InsecureKeyLengthWarning.
+DEMO_SECRET_KEY: Final = "emulator-secret-key-0123456789abcdef"  # noqa: S105 - public on purpose
+
 #: The documented JWT recipe: HS256, exp = now + 1800 s, nbf = now - 5 s.
 JWT_ALGORITHM: Final = "HS256"
 TOKEN_LIFETIME_SECONDS: Final = 1800

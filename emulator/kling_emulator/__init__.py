@@ -13,10 +13,12 @@ tasks through ``submitted -> processing -> succeed/failed`` on a clock, serves t
 faults (see :mod:`kling_emulator._faults` for the ``X-Kling-Emulator-Fault`` header).
 """
 
+from kling_auth import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
+
 from ._app import app_from_config, create_app
 from ._callbacks import loopback_host
 from ._config import Clock, EmulatorConfig, default_keys
-from ._constants import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, FAULT_HEADER, IMAGE_ROUTE_PREFIX, LONG_SIDE
+from ._constants import FAULT_HEADER, IMAGE_ROUTE_PREFIX, LONG_SIDE
 from ._emulator import Emulator
 from ._errors import ApiError, ConnectionDropped
 from ._faults import Fault, FaultConfig, parse_fault_header

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kling_auth import ACCESS_KEY_ENV, SECRET_KEY_ENV
+from kling_auth import ACCESS_KEY_ENV, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, SECRET_KEY_ENV
 
 from ._app import create_app
 from ._config import default_keys
@@ -24,8 +24,6 @@ from ._constants import (
     DEFAULT_SLOTS,
     DEFAULT_SUCCEED_AFTER,
     DEFAULT_TASK_TTL,
-    DEMO_ACCESS_KEY,
-    DEMO_SECRET_KEY,
     FAULT_HEADER,
 )
 from ._faults import FaultConfig

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import httpx
-from kling_auth import ACCESS_KEY_ENV, SECRET_KEY_ENV
+from kling_auth import ACCESS_KEY_ENV, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, SECRET_KEY_ENV
 
 from ._constants import (
     DEFAULT_IMAGE_CACHE_SIZE,
@@ -19,8 +19,6 @@ from ._constants import (
     DEFAULT_SUCCEED_AFTER,
     DEFAULT_TASK_TTL,
     DEFAULT_TICK_INTERVAL,
-    DEMO_ACCESS_KEY,
-    DEMO_SECRET_KEY,
 )
 from ._faults import FaultConfig
 

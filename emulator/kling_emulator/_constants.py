@@ -6,11 +6,8 @@ from typing import Final
 
 # -- keys ---------------------------------------------------------------------------------
 
-#: Public demo key pair, used when no keys are configured and the environment has none.
-#: They guard nothing: the emulator holds no data worth protecting and listens on loopback.
-DEMO_ACCESS_KEY: Final = "emulator-access-key"
-#: 32+ bytes, so PyJWT signs it without an InsecureKeyLengthWarning.
-DEMO_SECRET_KEY: Final = "emulator-secret-key-0123456789abcdef"  # noqa: S105 - public on purpose
+#: The public demo key pair (``DEMO_ACCESS_KEY``, ``DEMO_SECRET_KEY``) lives in ``kling_auth``,
+#: so the CLI can offer it against a loopback emulator without importing the emulator.
 
 # -- task timeline, quota, memory ---------------------------------------------------------
 
@@ -38,23 +35,8 @@ DEFAULT_TICK_INTERVAL: Final = 0.1
 #: A 10 MB image is 13.4 MB in Base64; the rest of the body is small.
 MAX_BODY_BYTES: Final = 16 * 1024 * 1024
 
-#: The documented reference-image limits.
-MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
-MIN_IMAGE_SIDE: Final = 300
-MAX_IMAGE_RATIO: Final = 2.5
-IMAGE_FORMATS: Final = frozenset({"JPEG", "PNG"})
-
-#: Documented defaults of the create request.
-DEFAULT_MODEL: Final = "kling-v1"
-DEFAULT_RESOLUTION: Final = "1k"
-DEFAULT_ASPECT_RATIO: Final = "16:9"
-DEFAULT_N: Final = 1
-
-#: The capability map (general-info.md).
-REFERENCE_MODELS: Final = frozenset({"kling-v1-5"})
-HIGH_RES_MODELS: Final = frozenset({"kling-v2", "kling-v2-1"})
-IMAGE_ONLY_MODELS: Final = frozenset({"kling-v2-new"})
-UNSUPPORTED_RATIOS: Final = {"kling-v1": frozenset({"21:9"})}
+#: The documented limits, defaults and capability map of the create request live in
+#: ``kling_spec`` (read from the spec where it carries them), shared with the SDK and the mock.
 
 # -- responses ----------------------------------------------------------------------------
 

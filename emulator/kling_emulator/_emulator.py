@@ -135,7 +135,7 @@ class Emulator:
         ``body`` must already be schema-valid; ApiError on a broken rule, a duplicate
         ``external_task_id`` (400/1201) or a full quota (429/1303). ``moderation`` makes it fail.
         """
-        spec = task_spec(body)
+        spec = task_spec(body, self.spec)
         try:
             task = self.tasks.create(
                 spec,

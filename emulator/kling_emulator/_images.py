@@ -1,15 +1,14 @@
-"""Images: the size a task's results have, rendering them as PNGs, and checking reference images.
+"""Images: the size a task's results have, and rendering them as PNGs.
 
 Sizes: the long side is 1024 px for ``1k`` and 2048 px for ``2k``; the short side follows the
 aspect ratio, rounded to the nearest pixel (16:9 at 1k is 1024x576, 9:16 at 2k 1152x2048,
 21:9 at 1k 1024x439). kling-v2-new restyles its input, so with a Base64 input image the result
 takes the input's aspect ratio instead (a URL input is never fetched: the request's ratio holds).
+Checking reference images is ``kling_spec``'s job (one validator for the SDK, mock and emulator).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import io
 import threading
@@ -18,18 +17,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from ._constants import (
-    IMAGE_FORMATS,
-    IMAGE_ROUTE_PREFIX,
-    LONG_SIDE,
-    MAX_IMAGE_BYTES,
-    MAX_IMAGE_RATIO,
-    MIN_IMAGE_SIDE,
-    PNG_COMPRESS_LEVEL,
-    WATERMARK_SUFFIX,
-)
+from ._constants import IMAGE_ROUTE_PREFIX, LONG_SIDE, PNG_COMPRESS_LEVEL, WATERMARK_SUFFIX
 
 
 def image_size(aspect_ratio: str, resolution: str) -> tuple[int, int]:
@@ -49,46 +39,6 @@ def scaled_size(width: int, height: int, resolution: str) -> tuple[int, int]:
 def image_path(task_id: str, index: int, *, watermark: bool = False) -> str:
     suffix = WATERMARK_SUFFIX if watermark else ""
     return f"{IMAGE_ROUTE_PREFIX}/{task_id}/{index}{suffix}.png"
-
-
-# -- reference images ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImageInfo:
-    format: str
-    width: int
-    height: int
-
-
-def inspect_base64_image(value: str) -> ImageInfo:
-    """Decode a Base64 reference image and check the documented limits.
-
-    Raises ValueError with the rule broken (the caller names the field). Only the image
-    header is read: nothing is decoded into pixels, so a huge or hostile file costs nothing.
-    """
-    # Base64 grows data by 4/3: a string this long cannot decode to 10 MB or less.
-    if len(value) > (MAX_IMAGE_BYTES + 2) // 3 * 4:
-        raise ValueError("the image is larger than 10 MB")
-    try:
-        data = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("is neither an http(s) URL nor Base64-encoded image data") from None
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ValueError("the image is larger than 10 MB")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            info = ImageInfo(format=image.format or "", width=image.width, height=image.height)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise ValueError("the Base64 data is not a JPG or PNG image") from None
-    if info.format not in IMAGE_FORMATS:
-        raise ValueError(f"the image must be JPG or PNG, got {info.format}")
-    if min(info.width, info.height) < MIN_IMAGE_SIDE:
-        raise ValueError(f"the image must be at least {MIN_IMAGE_SIDE} px on each side, got {info.width}x{info.height}")
-    ratio = info.width / info.height
-    if not 1 / MAX_IMAGE_RATIO <= ratio <= MAX_IMAGE_RATIO:
-        raise ValueError(f"the image aspect ratio must be between 1:2.5 and 2.5:1, got {info.width}x{info.height}")
-    return info
 
 
 # -- rendering ----------------------------------------------------------------------------

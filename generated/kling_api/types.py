@@ -116,7 +116,9 @@ def expect_str(value: object, name: str) -> str:
 
 
 def expect_int(value: object, name: str) -> int:
-    # bool is an int in Python, not in JSON; 1.0 is an integer in JSON Schema but not what the API sends.
+    # bool is an int in Python, not in JSON. 2.0 is an integer in JSON Schema, so it parses (as 2); 2.5 does not.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if not isinstance(value, int) or isinstance(value, bool):
         raise ParseError(name, f"expected an integer, got {_json_type(value)}")
     if not _INT64_MIN <= value <= _INT64_MAX:

@@ -1,15 +1,65 @@
 """The OpenAPI spec as a Python object: load it, validate requests and responses against it.
 
-Shared by the emulator (which answers what the spec says) and the contract tests (which
-check that every request the client sends is one the spec allows).
+Shared by the SDK (which refuses a bad create request before sending it), the emulator (which
+answers what the spec says) and the contract tests (which check that every request the client
+sends is one the spec allows)::
+
+    from kling_spec import RequestValidationError, inspect_image, validate_create_body
+
+    validate_create_body({"prompt": "a cat", "n": 10})   # RequestValidationError: body.n: ...
+    inspect_image(open("cat.png", "rb").read())           # ImageInfo(format="PNG", width=..., height=...)
 """
 
+from ._constants import (
+    HIGH_RES_MODELS,
+    IMAGE_FORMATS,
+    IMAGE_ONLY_MODELS,
+    MAX_IMAGE_BASE64_CHARS,
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_RATIO,
+    MIN_IMAGE_SIDE,
+    REFERENCE_MODELS,
+    UNSUPPORTED_RATIOS,
+)
+from ._images import ImageInfo, inspect_base64_image, inspect_image
+from ._rules import (
+    CREATE_REQUEST_SCHEMA,
+    check_image_field,
+    create_request_defaults,
+    inspect_create_body,
+    validate_create_body,
+)
 from ._spec import (
     SPEC_PATH,
     MatchedRequest,
     RequestValidationError,
     Spec,
+    describe_error,
     load_spec,
 )
 
-__all__ = ["SPEC_PATH", "MatchedRequest", "RequestValidationError", "Spec", "load_spec"]
+__all__ = [
+    "CREATE_REQUEST_SCHEMA",
+    "HIGH_RES_MODELS",
+    "IMAGE_FORMATS",
+    "IMAGE_ONLY_MODELS",
+    "MAX_IMAGE_BASE64_CHARS",
+    "MAX_IMAGE_BYTES",
+    "MAX_IMAGE_RATIO",
+    "MIN_IMAGE_SIDE",
+    "REFERENCE_MODELS",
+    "SPEC_PATH",
+    "UNSUPPORTED_RATIOS",
+    "ImageInfo",
+    "MatchedRequest",
+    "RequestValidationError",
+    "Spec",
+    "check_image_field",
+    "create_request_defaults",
+    "describe_error",
+    "inspect_base64_image",
+    "inspect_create_body",
+    "inspect_image",
+    "load_spec",
+    "validate_create_body",
+]

@@ -17,6 +17,8 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from ._constants import MAX_QUOTED_CHARS
+
 _HERE = Path(__file__).resolve().parent
 # Installed from a wheel, the spec sits beside this module; in a checkout, one folder up.
 SPEC_PATH: Path = next(
@@ -57,7 +59,8 @@ def _pointer(*parts: str) -> str:
     return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _describe(error: ValidationError, prefix: str) -> RequestValidationError:
+def describe_error(error: ValidationError, prefix: str) -> RequestValidationError:
+    """A schema violation as a RequestValidationError naming the field (``body.n``) and a short rule."""
     location = ".".join(str(p) for p in error.absolute_path)
     where = f"{prefix}.{location}" if location else prefix
     if error.validator == "required" and isinstance(error.instance, dict):
@@ -65,7 +68,55 @@ def _describe(error: ValidationError, prefix: str) -> RequestValidationError:
         missing = [name for name in required if name not in error.instance]
         if missing:
             return RequestValidationError(f"{where}.{missing[0]}", "is required")
-    return RequestValidationError(where, error.message)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
+        unknown = sorted(str(name) for name in error.instance if name not in known)
+        if unknown:
+            return RequestValidationError(
+                f"{where}.{unknown[0]}", "is not a documented field (unknown fields are refused)"
+            )
+    return RequestValidationError(where, _rule(error))
+
+
+def _rule(error: ValidationError) -> str:
+    """jsonschema's message, minus the offending value when that could be long (a prompt, an image)."""
+    expected, instance = error.validator_value, error.instance
+    if error.validator == "maxLength":
+        return f"is longer than {expected} characters"
+    if error.validator == "minLength":
+        return f"is shorter than {expected} characters"
+    if error.validator == "enum" and isinstance(expected, list):
+        return f"{_quote(instance)} is not one of {', '.join(str(v) for v in expected)}"
+    if error.validator == "type":
+        return f"must be of type {expected}, got {_json_type(instance)}"
+    if error.validator == "format":
+        return f"is not a valid {expected}"
+    if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return error.message if len(repr(instance)) <= MAX_QUOTED_CHARS else error.message.split(" ", 1)[1]
+    return (
+        error.message if len(error.message) <= 2 * MAX_QUOTED_CHARS else error.message[: 2 * MAX_QUOTED_CHARS] + "..."
+    )
+
+
+def _quote(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= MAX_QUOTED_CHARS else text[:MAX_QUOTED_CHARS] + "..."
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list | tuple):
+        return "array"
+    if isinstance(value, Mapping):
+        return "object"
+    return type(value).__name__
 
 
 class Spec:
@@ -165,7 +216,7 @@ class Spec:
             pointer = _pointer(*_op_path(template, method), "parameters", str(index), "schema")
             error = best_match(self.validator(pointer).iter_errors(value))
             if error is not None:
-                raise RequestValidationError(f"{where}.{name}", error.message)
+                raise RequestValidationError(f"{where}.{name}", _rule(error))
             if where == "query":
                 parsed_query[name] = value
         parsed_body: Any = None
@@ -186,7 +237,7 @@ class Spec:
                 pointer = _pointer(*_op_path(template, method), "requestBody", "content", "application/json", "schema")
                 error = best_match(self.validator(pointer).iter_errors(parsed_body))
                 if error is not None:
-                    raise _describe(error, "body")
+                    raise describe_error(error, "body")
         return MatchedRequest(
             operation_id=op["operationId"],
             path_params=dict(path_params),

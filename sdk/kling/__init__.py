@@ -1,1 +1,59 @@
-"""The Kling AI image-generation SDK (work in progress)."""
+"""The Kling AI image-generation SDK.
+
+from kling import Kling
+
+with Kling() as client:  # keys from KLING_ACCESS_KEY / KLING_SECRET_KEY
+    task = client.images.generate("A lighthouse on a cliff at dusk")
+"""
+
+from ._client import AsyncKling, Kling
+from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT
+from ._errors import (
+    AccountError,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    ContentPolicyError,
+    DownloadError,
+    InvalidRequestError,
+    KlingError,
+    MalformedResponseError,
+    MissingCredentialsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TaskError,
+    TaskFailedError,
+    TaskTimeoutError,
+    ValidationError,
+)
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_WAIT_TIMEOUT",
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AccountError",
+    "AsyncKling",
+    "AuthenticationError",
+    "ContentPolicyError",
+    "DownloadError",
+    "InvalidRequestError",
+    "Kling",
+    "KlingError",
+    "MalformedResponseError",
+    "MissingCredentialsError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "TaskError",
+    "TaskFailedError",
+    "TaskTimeoutError",
+    "ValidationError",
+]

@@ -1,0 +1,47 @@
+"""The documented limits of the create request that its JSON schema cannot carry, in one place.
+
+The spec states them in prose (descriptions of ``image``, ``image_reference``, ``ModelName``,
+``Resolution``, ``AspectRatio``); the defaults and the numeric bounds of the other fields live
+in the schema itself and are read from it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# -- reference images (the `image` field) -------------------------------------------------
+
+MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
+MIN_IMAGE_SIDE: Final = 300
+#: Width:height may range from 1:2.5 to 2.5:1.
+MAX_IMAGE_RATIO: Final = 2.5
+#: Pillow's format names (a .jpg/.jpeg file is "JPEG"; camera JPEGs may open as "MPO").
+IMAGE_FORMATS: Final = frozenset({"JPEG", "PNG"})
+JPEG_LIKE_FORMATS: Final = frozenset({"MPO"})
+#: Base64 grows data by 4/3: a string longer than this cannot decode to MAX_IMAGE_BYTES or less.
+MAX_IMAGE_BASE64_CHARS: Final = (MAX_IMAGE_BYTES + 2) // 3 * 4
+#: Enough of a file's start to name a refused format in the error message.
+IMAGE_SIGNATURES: Final = (
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"\x00\x00\x01\x00", "ICO"),
+)
+WEBP_SIGNATURE: Final = (b"RIFF", b"WEBP")
+
+# -- the capability map (general-info.md) -------------------------------------------------
+
+#: Models that take `image_reference` (and require it when `image` is set).
+REFERENCE_MODELS: Final = frozenset({"kling-v1-5"})
+#: Resolutions beyond the default, and the models that have them.
+HIGH_RESOLUTIONS: Final = frozenset({"2k"})
+HIGH_RES_MODELS: Final = frozenset({"kling-v2", "kling-v2-1"})
+#: Models that only restyle an input image (`image` required).
+IMAGE_ONLY_MODELS: Final = frozenset({"kling-v2-new"})
+#: Aspect ratios a model does not have.
+UNSUPPORTED_RATIOS: Final[dict[str, frozenset[str]]] = {"kling-v1": frozenset({"21:9"})}
+
+#: Error messages quote at most this much of an offending value.
+MAX_QUOTED_CHARS: Final = 40

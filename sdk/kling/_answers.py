@@ -1,0 +1,181 @@
+"""Turning what the generated functions return or raise into a model or a KlingError (pure functions).
+
+Every broken answer ends here as a KlingError carrying the HTTP status: an HTML gateway page, an empty or
+truncated body, a body of the wrong shape, an undocumented status, a 200 whose envelope says code != 0.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import httpx
+from kling_api import errors as api_errors
+from kling_api.models import (
+    CreatedImageTask,
+    CreateImageTaskResponse,
+    ErrorResponse,
+    ImageTask,
+    ImageTaskListResponse,
+    ImageTaskResponse,
+    TaskStatus,
+)
+from kling_api.types import Response, Unset
+
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    KlingError,
+    MalformedResponseError,
+    ServerError,
+    api_error,
+)
+from ._retry import retry_after_seconds
+
+# An undocumented status may still carry the API's envelope (a 502 with code 5000): read it if small.
+_MAX_ENVELOPE_BYTES = 64 * 1024
+_EXCERPT_CHARS = 200
+
+Envelope = CreateImageTaskResponse | ImageTaskResponse | ImageTaskListResponse
+E = TypeVar("E", bound=Envelope)
+
+
+def error_from_exception(error: BaseException) -> KlingError | None:
+    """The KlingError for what a generated function raised; None for what is not about the answer (a bug)."""
+    if isinstance(error, KlingError):
+        return error
+    if isinstance(error, api_errors.ResponseError):
+        return _error_from_status(error.status_code, error.content, error.problem)
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError(f"no answer in time ({type(error).__name__})")
+    if isinstance(error, httpx.TransportError):
+        return APIConnectionError(f"connection failed ({type(error).__name__}: {error})")
+    if isinstance(error, httpx.HTTPError):
+        return APIConnectionError(f"HTTP failure ({type(error).__name__}: {error})")
+    if isinstance(error, ValueError | TypeError | KeyError | AttributeError | RecursionError):
+        # The generated parser is meant to raise MalformedResponse; this is the belt to its braces.
+        return MalformedResponseError(f"unreadable answer ({type(error).__name__}: {error})", http_status=0)
+    return None
+
+
+def _error_from_status(status: int, content: bytes, problem: str) -> APIError:
+    envelope = _read_envelope(content)
+    if envelope is not None and envelope[0] != 0:
+        # Not the documented shape (no request_id, an undocumented status...), but the code says what happened.
+        return api_error(status, *envelope)
+    excerpt = api_errors.excerpt(content, _EXCERPT_CHARS)
+    if status >= 500:
+        # An HTML page from a gateway is still the server failing: worth a retry, with its status.
+        return ServerError(f"server error without the API's envelope; body starts {excerpt!r}", http_status=status)
+    return MalformedResponseError(problem, http_status=status, body_excerpt=excerpt)
+
+
+def _read_envelope(content: bytes) -> tuple[int, str, str | None] | None:
+    if not content or len(content) > _MAX_ENVELOPE_BYTES:
+        return None
+    try:
+        body = json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    code, message, request_id = body.get("code"), body.get("message"), body.get("request_id")
+    if not isinstance(code, int) or isinstance(code, bool):
+        return None
+    return code, message if isinstance(message, str) else "", request_id if isinstance(request_id, str) else None
+
+
+def _raise_error_answer(status: int, parsed: ErrorResponse, headers: httpx.Headers | Any) -> None:
+    error = api_error(status, parsed.code, parsed.message, parsed.request_id)
+    error._retry_after = retry_after_seconds(headers)
+    raise error
+
+
+def unwrap(response: Response[Any], envelope_type: type[E]) -> E:
+    """The success envelope of a response; the right APIError when the answer is an error of any kind."""
+    status = int(response.status_code)
+    parsed = response.parsed
+    if isinstance(parsed, ErrorResponse):
+        _raise_error_answer(status, parsed, response.headers)
+    if not isinstance(parsed, envelope_type):
+        raise MalformedResponseError(
+            f"expected {envelope_type.__name__}, got {type(parsed).__name__}",
+            http_status=status,
+            body_excerpt=api_errors.excerpt(response.content, _EXCERPT_CHARS),
+        )
+    if parsed.code != 0:
+        # A success status whose envelope says otherwise is an error all the same.
+        error = api_error(status, parsed.code, parsed.message, parsed.request_id)
+        error._retry_after = retry_after_seconds(response.headers)
+        raise error
+    return parsed
+
+
+def _missing_data(status: int, envelope: Envelope) -> MalformedResponseError:
+    return MalformedResponseError(
+        "the answer says success but carries no data", http_status=status, request_id=envelope.request_id
+    )
+
+
+def created_task(response: Response[Any]) -> tuple[CreatedImageTask, str]:
+    envelope = unwrap(response, CreateImageTaskResponse)
+    data = envelope.data
+    if not isinstance(data, CreatedImageTask):
+        raise _missing_data(int(response.status_code), envelope)
+    _check_task_fields(data, int(response.status_code), envelope.request_id)
+    return data, envelope.request_id
+
+
+def image_task(response: Response[Any]) -> tuple[ImageTask, str]:
+    envelope = unwrap(response, ImageTaskResponse)
+    data = envelope.data
+    if not isinstance(data, ImageTask):
+        raise _missing_data(int(response.status_code), envelope)
+    _check_task_fields(data, int(response.status_code), envelope.request_id)
+    return data, envelope.request_id
+
+
+def image_tasks(response: Response[Any]) -> tuple[list[ImageTask], str]:
+    envelope = unwrap(response, ImageTaskListResponse)
+    data = envelope.data
+    if isinstance(data, Unset) or data is None:
+        raise _missing_data(int(response.status_code), envelope)
+    tasks: Sequence[object] = data
+    for task in tasks:
+        if not isinstance(task, ImageTask):
+            raise MalformedResponseError(
+                f"a listed task is a {type(task).__name__}", http_status=int(response.status_code)
+            )
+        _check_task_fields(task, int(response.status_code), envelope.request_id)
+    return list(data), envelope.request_id
+
+
+def _check_task_fields(task: CreatedImageTask | ImageTask, status: int, request_id: str) -> None:
+    # The generated parser checks types; this keeps the promise even if a field slips through.
+    problems = [
+        name
+        for name, ok in (
+            ("task_id", isinstance(task.task_id, str) and task.task_id != ""),
+            ("task_status", isinstance(task.task_status, TaskStatus)),
+            ("created_at", isinstance(task.created_at, int) and not isinstance(task.created_at, bool)),
+            ("updated_at", isinstance(task.updated_at, int) and not isinstance(task.updated_at, bool)),
+        )
+        if not ok
+    ]
+    if problems:
+        raise MalformedResponseError(
+            "the task has missing or mistyped fields: " + ", ".join(problems), http_status=status, request_id=request_id
+        )
+
+
+def created_from_task(task: ImageTask) -> CreatedImageTask:
+    """What a create would have answered, from the task found by its external_task_id."""
+    return CreatedImageTask(
+        task_id=task.task_id,
+        task_status=task.task_status,
+        created_at=task.created_at,
+        updated_at=task.updated_at,
+        task_info=task.task_info,
+    )

@@ -1,0 +1,366 @@
+"""Running many create-and-wait jobs within the account's concurrency quota (``generate_many``).
+
+The rules:
+
+- a request holds ``n`` slots (1 when ``n`` is unset) from just before its create until its wait ends; never
+  more than ``slots`` are held at once. Slots are granted in input order, so a request needing many slots is
+  not starved by small ones behind it. A request needing more than ``slots`` gets a ValidationError result
+  and sends nothing;
+- a create refused with code 1303 (the account's quota is full, e.g. because of tasks started elsewhere) is
+  retried, keeping the slots it holds: as soon as one of the batch's own tasks ends, or, when none of them is
+  running, after a backoff with jitter. The 1303 only becomes the item's error once the item's deadline
+  (``deadline_seconds`` after its slots were granted) has passed. The wait itself has its own timeout, set by
+  the ``wait`` callable;
+- any other :class:`KlingError` becomes that item's error and the batch goes on; results come back in input
+  order, one per request;
+- an exception that is not a :class:`KlingError` (a bug, or an ``on_update`` callback that raised) is not
+  swallowed: no new item starts, items waiting for slots or backing off give up, and the exception is raised
+  from ``run_batch`` once the items already running have ended (sync: threads cannot be interrupted) or at
+  once, the running items cancelled (async). The results are then lost; the tasks already created keep running
+  on the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_futures
+from dataclasses import dataclass
+
+from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask
+
+from ._constants import (
+    BATCH_QUOTA_BACKOFF_FIRST_SECONDS,
+    BATCH_QUOTA_BACKOFF_MAX_SECONDS,
+    BATCH_QUOTA_RECHECK_SECONDS,
+    LOGGER_NAME,
+)
+from ._errors import KlingError, RateLimitError, ValidationError
+
+#: The API code for "the account's concurrency quota is full".
+QUOTA_FULL_CODE = 1303
+
+_logger = logging.getLogger(LOGGER_NAME)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One request's outcome: ``task`` (the succeeded task) or ``error``, at ``index`` in the input."""
+
+    index: int
+    request: CreateImageTaskRequest
+    task: ImageTask | None = None
+    error: KlingError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.task is not None
+
+
+def slots_needed(request: CreateImageTaskRequest) -> int:
+    """Slots a request holds while it runs: its ``n``, 1 when unset (the server's default)."""
+    n = request.n
+    return n if isinstance(n, int) and not isinstance(n, bool) and n >= 1 else 1
+
+
+def _is_quota_full(error: KlingError) -> bool:
+    return isinstance(error, RateLimitError) and error.code == QUOTA_FULL_CODE
+
+
+def _backoff(attempt: int) -> float:
+    delay = min(BATCH_QUOTA_BACKOFF_MAX_SECONDS, BATCH_QUOTA_BACKOFF_FIRST_SECONDS * 2.0 ** min(attempt, 30))
+    # Jitter spreads retries of several waiting items (and of several processes) apart; not security.
+    return delay * random.uniform(0.5, 1.0)  # noqa: S311
+
+
+class _Stopped(Exception):
+    """The batch is stopping (another item raised): this item gives up without creating anything."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    results: list[BatchResult | None]
+    runnable: list[tuple[int, int, CreateImageTaskRequest]]  # (index, slots needed, request), input order
+
+
+def _plan(requests: Sequence[CreateImageTaskRequest], slots: int) -> _Plan:
+    if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
+        raise ValidationError("concurrency", f"must be a whole number of at least 1, got {slots!r}")
+    results: list[BatchResult | None] = [None] * len(requests)
+    runnable: list[tuple[int, int, CreateImageTaskRequest]] = []
+    for index, request in enumerate(requests):
+        need = slots_needed(request)
+        if need > slots:
+            error = ValidationError("n", f"the request needs {need} slots, more than the batch's {slots}")
+            results[index] = BatchResult(index, request, error=error)
+        else:
+            runnable.append((index, need, request))
+    return _Plan(results, runnable)
+
+
+def _finish(plan: _Plan) -> list[BatchResult]:
+    results = [result for result in plan.results if result is not None]
+    assert len(results) == len(plan.results), "an item of the batch has no result"
+    return results
+
+
+# -- sync ---------------------------------------------------------------------------------------------------
+
+
+class _Slots:
+    """The batch's share of the quota, shared by its worker threads."""
+
+    def __init__(self, total: int) -> None:
+        self._changed = threading.Condition()
+        self._total = total
+        self._in_use = 0
+        self._next_turn = 0
+        self._running = 0  # our tasks created and not yet ended
+        self._ended = 0  # how many of our created tasks have ended so far
+        self._stopped = False
+
+    def acquire(self, turn: int, need: int) -> None:
+        with self._changed:
+            self._changed.wait_for(
+                lambda: self._stopped or (self._next_turn == turn and self._in_use + need <= self._total)
+            )
+            if self._stopped:
+                raise _Stopped
+            self._in_use += need
+            self._next_turn += 1
+            self._changed.notify_all()
+
+    def created(self) -> None:
+        with self._changed:
+            self._running += 1
+
+    def release(self, need: int, *, was_created: bool) -> None:
+        with self._changed:
+            self._in_use -= need
+            if was_created:
+                self._running -= 1
+                self._ended += 1
+            self._changed.notify_all()
+
+    def ended_so_far(self) -> int:
+        with self._changed:
+            return self._ended
+
+    def wait_for_an_end(self, seen: int, timeout: float) -> bool:
+        """Waits (up to ``timeout``) until one of our tasks ends after ``seen``; False if none is running."""
+        with self._changed:
+            if self._stopped:
+                raise _Stopped
+            if self._ended > seen:
+                return True
+            if self._running == 0:
+                return False
+            self._changed.wait_for(lambda: self._stopped or self._ended > seen, timeout)
+            if self._stopped:
+                raise _Stopped
+            return True
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()
+
+    @property
+    def stopped(self) -> bool:
+        with self._changed:
+            return self._stopped
+
+
+def run_batch(
+    requests: Sequence[CreateImageTaskRequest],
+    *,
+    slots: int,
+    create: Callable[[CreateImageTaskRequest], CreatedImageTask],
+    wait: Callable[[str], ImageTask],
+    deadline_seconds: float,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[BatchResult]:
+    """Creates and waits for every request, ``slots`` at a time; one result per request, in input order.
+
+    ``create`` and ``wait`` are called from worker threads (the sync client is thread-safe).
+    """
+    plan = _plan(requests, slots)
+    if not plan.runnable:
+        return _finish(plan)
+    pool = _Slots(slots)
+
+    def create_within_quota(request: CreateImageTaskRequest, deadline: float) -> CreatedImageTask:
+        attempt = 0
+        while True:
+            seen = pool.ended_so_far()
+            try:
+                return create(request)
+            except KlingError as error:
+                remaining = deadline - clock()
+                if not _is_quota_full(error) or remaining <= 0:
+                    raise
+            # The account is full: wait for one of our own tasks to end, else back off and try again.
+            if pool.wait_for_an_end(seen, min(remaining, BATCH_QUOTA_RECHECK_SECONDS)):
+                _logger.debug("quota full (1303): retrying after one of the batch's tasks ended")
+                continue
+            delay = min(_backoff(attempt), remaining)
+            _logger.debug("quota full (1303) and none of the batch's tasks running: retrying in %.1f s", delay)
+            sleep(delay)
+            attempt += 1
+            if pool.stopped:
+                raise _Stopped
+
+    def work(turn: int, index: int, need: int, request: CreateImageTaskRequest) -> BatchResult:
+        pool.acquire(turn, need)
+        was_created = False
+        try:
+            created = create_within_quota(request, clock() + deadline_seconds)
+            pool.created()
+            was_created = True
+            return BatchResult(index, request, task=wait(created.task_id))
+        except KlingError as error:
+            return BatchResult(index, request, error=error)
+        finally:
+            pool.release(need, was_created=was_created)
+
+    executor = ThreadPoolExecutor(max_workers=min(slots, len(plan.runnable)), thread_name_prefix="kling-batch")
+    futures: list[Future[BatchResult]] = []
+    try:
+        for turn, (index, need, request) in enumerate(plan.runnable):
+            futures.append(executor.submit(work, turn, index, need, request))
+        wait_for_futures(futures, return_when=FIRST_EXCEPTION)
+        failed = next((f for f in futures if f.done() and not f.cancelled() and f.exception() is not None), None)
+        if failed is not None:
+            failed.result()  # raises the first item's exception; `finally` stops the rest first
+    finally:
+        pool.stop()
+        executor.shutdown(wait=True, cancel_futures=True)
+    for future in futures:
+        result = future.result()
+        plan.results[result.index] = result
+    return _finish(plan)
+
+
+# -- async --------------------------------------------------------------------------------------------------
+
+
+class _AsyncSlots:
+    """The batch's share of the quota, shared by its asyncio tasks."""
+
+    def __init__(self, total: int) -> None:
+        self._changed = asyncio.Condition()
+        self._total = total
+        self._in_use = 0
+        self._next_turn = 0
+        self._running = 0
+        self._ended = 0
+
+    async def acquire(self, turn: int, need: int) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self._next_turn == turn and self._in_use + need <= self._total)
+            self._in_use += need
+            self._next_turn += 1
+            self._changed.notify_all()
+
+    def created(self) -> None:
+        self._running += 1
+
+    async def release(self, need: int, *, was_created: bool) -> None:
+        async with self._changed:
+            self._in_use -= need
+            if was_created:
+                self._running -= 1
+                self._ended += 1
+            self._changed.notify_all()
+
+    @property
+    def ended_so_far(self) -> int:
+        return self._ended
+
+    async def wait_for_an_end(self, seen: int, at_most: float) -> bool:
+        """Waits (up to ``at_most`` seconds) until one of our tasks ends after ``seen``; False if none runs."""
+        async with self._changed:
+            if self._ended > seen:
+                return True
+            if self._running == 0:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait_for(lambda: self._ended > seen), at_most)
+            return True
+
+
+async def arun_batch(
+    requests: Sequence[CreateImageTaskRequest],
+    *,
+    slots: int,
+    create: Callable[[CreateImageTaskRequest], Awaitable[CreatedImageTask]],
+    wait: Callable[[str], Awaitable[ImageTask]],
+    deadline_seconds: float,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> list[BatchResult]:
+    """Creates and waits for every request, ``slots`` at a time; one result per request, in input order."""
+    plan = _plan(requests, slots)
+    if not plan.runnable:
+        return _finish(plan)
+    pool = _AsyncSlots(slots)
+
+    async def create_within_quota(request: CreateImageTaskRequest, deadline: float) -> CreatedImageTask:
+        attempt = 0
+        while True:
+            seen = pool.ended_so_far
+            try:
+                return await create(request)
+            except KlingError as error:
+                remaining = deadline - clock()
+                if not _is_quota_full(error) or remaining <= 0:
+                    raise
+            if await pool.wait_for_an_end(seen, min(remaining, BATCH_QUOTA_RECHECK_SECONDS)):
+                _logger.debug("quota full (1303): retrying after one of the batch's tasks ended")
+                continue
+            delay = min(_backoff(attempt), remaining)
+            _logger.debug("quota full (1303) and none of the batch's tasks running: retrying in %.1f s", delay)
+            await sleep(delay)
+            attempt += 1
+
+    async def work(turn: int, index: int, need: int, request: CreateImageTaskRequest) -> BatchResult:
+        await pool.acquire(turn, need)
+        was_created = False
+        try:
+            created = await create_within_quota(request, clock() + deadline_seconds)
+            pool.created()
+            was_created = True
+            return BatchResult(index, request, task=await wait(created.task_id))
+        except KlingError as error:
+            return BatchResult(index, request, error=error)
+        finally:
+            # Shielded: a cancelled item still gives its slots back, or the items behind it would wait forever.
+            await asyncio.shield(pool.release(need, was_created=was_created))
+
+    tasks = [
+        asyncio.create_task(work(turn, index, need, request), name=f"kling-batch-{index}")
+        for turn, (index, need, request) in enumerate(plan.runnable)
+    ]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        failed = next((t for t in tasks if t.done() and not t.cancelled() and t.exception() is not None), None)
+        if failed is not None:
+            failed.result()  # raises the first item's exception; `finally` cancels the rest
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in tasks:
+        result = task.result()
+        plan.results[result.index] = result
+    return _finish(plan)
+
+
+__all__ = ["QUOTA_FULL_CODE", "BatchResult", "arun_batch", "run_batch", "slots_needed"]

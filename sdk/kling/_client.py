@@ -1,0 +1,179 @@
+"""Kling and AsyncKling: the clients people import."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+import kling_auth
+from kling_api import AuthenticatedClient
+
+from ._constants import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    DOWNLOAD_MAX_REDIRECTS,
+    DOWNLOAD_TIMEOUT,
+)
+from ._errors import MissingCredentialsError, ValidationError
+from ._images import AsyncImages, Images
+from ._logging import configure_from_env
+from ._retry import Timing
+
+# Of the caller's httpx_args, what also applies to image downloads. Never headers, cookies or auth: the
+# image CDN is another host and must not see the API's credentials.
+_DOWNLOAD_ARGS = frozenset({"transport", "verify", "cert", "proxy", "trust_env", "http1", "http2"})
+
+
+class _BaseKling:
+    """What both clients share: configuration, the generated client, timing hooks."""
+
+    def __init__(
+        self,
+        access_key: str | None,
+        secret_key: str | None,
+        *,
+        base_url: str | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        httpx_args: Mapping[str, Any] | None,
+    ) -> None:
+        configure_from_env()
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+            raise ValidationError("max_retries", f"must be an integer >= 0, got {max_retries!r}")
+        self.base_url: str = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        try:
+            scheme = httpx.URL(self.base_url).scheme
+        except httpx.InvalidURL as error:
+            raise ValidationError("base_url", f"is not a URL: {error}") from None
+        if scheme not in ("http", "https"):
+            raise ValidationError("base_url", f"must be an http(s) URL, got {self.base_url!r}")
+        try:
+            auth = kling_auth.KlingAuth(access_key, secret_key)
+        except kling_auth.MissingCredentialsError as error:
+            raise MissingCredentialsError(str(error)) from None
+        self.max_retries: int = max_retries
+        user_args = dict(httpx_args or {})
+        user_args.pop("auth", None)
+        self._api: AuthenticatedClient = kling_auth.authenticated_client(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout) if isinstance(timeout, int | float) else timeout,
+            auth=auth,
+            raise_on_unexpected_status=True,
+            httpx_args=user_args,
+        )
+        self._access_key = auth.access_key
+        self._download_args: dict[str, Any] = {
+            "timeout": DOWNLOAD_TIMEOUT,
+            "follow_redirects": True,
+            "max_redirects": DOWNLOAD_MAX_REDIRECTS,
+            **{name: value for name, value in user_args.items() if name in _DOWNLOAD_ARGS},
+        }
+        self._download_schemes: frozenset[str] = frozenset({"https", scheme})
+        self._timing = Timing()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, access_key={self._access_key!r})"
+
+
+class Kling(_BaseKling):
+    """The Kling AI image API, synchronous.
+
+    Keys and base URL default to $KLING_ACCESS_KEY, $KLING_SECRET_KEY and $KLING_BASE_URL. ``timeout`` is per
+    request; ``max_retries`` bounds retries of each call; ``httpx_args`` go to the httpx client (e.g. a
+    ``transport``). One connection pool per client: use it as a context manager, or call ``close()``.
+    """
+
+    def __init__(
+        self,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        httpx_args: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            access_key,
+            secret_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            httpx_args=httpx_args,
+        )
+        self._http: httpx.Client = self._api.get_httpx_client()
+        self._downloads: httpx.Client | None = None
+        self.images: Images = Images(self)
+
+    def _download_http(self) -> httpx.Client:
+        # Created on the first download only; a plain client without the API's auth.
+        if self._downloads is None:
+            self._downloads = httpx.Client(**self._download_args)
+        return self._downloads
+
+    def close(self) -> None:
+        """Close the connection pools (API and downloads)."""
+        self._http.close()
+        if self._downloads is not None:
+            self._downloads.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncKling(_BaseKling):
+    """The Kling AI image API, asynchronous: the same surface as :class:`Kling`, with ``await``.
+
+    Use it with ``async with``, or call ``await client.aclose()``.
+    """
+
+    def __init__(
+        self,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        httpx_args: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            access_key,
+            secret_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            httpx_args=httpx_args,
+        )
+        self._http: httpx.AsyncClient = self._api.get_async_httpx_client()
+        self._downloads: httpx.AsyncClient | None = None
+        self.images: AsyncImages = AsyncImages(self)
+
+    def _download_http(self) -> httpx.AsyncClient:
+        if self._downloads is None:
+            self._downloads = httpx.AsyncClient(**self._download_args)
+        return self._downloads
+
+    async def aclose(self) -> None:
+        """Close the connection pools (API and downloads)."""
+        await self._http.aclose()
+        if self._downloads is not None:
+            await self._downloads.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,339 @@
+"""Downloading a task's images: streamed to a temporary file, checked, then renamed into place.
+
+What a download promises:
+
+- only a ``succeed`` task with images is downloaded; anything else is a :class:`DownloadError`;
+- every URL, and every redirect hop, must use an allowed scheme (https, or the base URL's scheme): hops are
+  followed here, one by one, so a refused hop is never requested;
+- file names are built here, never from the URL: ``{task_id}-{index}.png`` (or ``.jpg``), the task id reduced
+  to ``[A-Za-z0-9._-]``, no leading dot, bounded length; the extension comes from the bytes (PNG or JPEG
+  signature), so an HTML error page saved under ``.png`` cannot happen;
+- the size cap holds on ``Content-Length`` up front and while streaming; a body shorter or longer than its
+  ``Content-Length`` is refused;
+- a partial file never has the final name: each image goes to a hidden temporary file in the target folder and
+  is renamed with :func:`os.replace` (atomic, replacing an older file of the same name) once complete; the
+  temporary file is removed on any failure. Images already saved before a failure stay (they are complete);
+- errors name the URL without its query string (signed URLs carry credentials) and say why.
+
+The ``http`` client passed in carries no Kling credentials: the JWT never goes to the image host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+import httpx
+from kling_api.models import ImageTask, TaskStatus
+from kling_api.types import Unset
+
+from ._constants import DOWNLOAD_CHUNK_SIZE, DOWNLOAD_MAX_NAME_LENGTH
+from ._errors import DownloadError
+
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+_JPEG_SIGNATURE: Final = b"\xff\xd8\xff"
+_SNIFF_BYTES: Final = len(_PNG_SIGNATURE)
+_UNSAFE_NAME_CHARS: Final = re.compile(r"[^A-Za-z0-9._-]")
+_CONTENT_LENGTH: Final = re.compile(r"[0-9]{1,19}")
+_URL_TEXT_LIMIT: Final = 200
+
+
+@dataclass(frozen=True)
+class _PlannedImage:
+    url: str
+    stem: str
+
+
+def safe_file_stem(task_id: str) -> str:
+    """``task_id`` made safe as the start of a file name: ``[A-Za-z0-9._-]`` only, no leading dot, bounded."""
+    stem = _UNSAFE_NAME_CHARS.sub("_", task_id).lstrip(".")[:DOWNLOAD_MAX_NAME_LENGTH]
+    return stem or "task"
+
+
+def redact_url(url: httpx.URL | str) -> str:
+    """A URL fit for an error message: no user info, query string or fragment (signed URLs carry secrets)."""
+    if isinstance(url, httpx.URL):
+        port = f":{url.port}" if url.port is not None else ""
+        path = url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
+        text = f"{url.scheme}://{url.host}{port}{path}" if url.host else f"{url.scheme}:{path}"
+    else:
+        text = re.split(r"[?#]", url, maxsplit=1)[0]
+        text = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1", text)
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= _URL_TEXT_LIMIT else text[:_URL_TEXT_LIMIT] + "..."
+
+
+def _check_url(url: httpx.URL, allowed_schemes: frozenset[str]) -> None:
+    if url.scheme not in allowed_schemes:
+        allowed = ", ".join(sorted(allowed_schemes)) or "none"
+        raise DownloadError(redact_url(url), f"scheme {url.scheme or '(none)'!r} is not allowed (allowed: {allowed})")
+    if not url.host:
+        raise DownloadError(redact_url(url), "the URL has no host")
+
+
+def _parse_url(raw: str, allowed_schemes: frozenset[str]) -> httpx.URL:
+    try:
+        url = httpx.URL(raw)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise DownloadError(redact_url(raw), "not a valid URL") from None
+    _check_url(url, allowed_schemes)
+    return url
+
+
+def _plan(task: ImageTask, *, watermark: bool, allowed_schemes: frozenset[str]) -> list[_PlannedImage]:
+    """What to fetch and under which name; refuses (before any request) a task with nothing safe to fetch."""
+    stem = safe_file_stem(task.task_id)
+    what = f"task {stem}"
+    if task.task_status != TaskStatus.SUCCEED:
+        raise DownloadError(what, f"the task is {task.task_status.value!r}, not 'succeed': no images yet")
+    images = [] if isinstance(task.task_result, Unset) else task.task_result.images
+    if isinstance(images, Unset) or not images:
+        raise DownloadError(what, "the task succeeded but lists no images")
+    # The API numbers images 0-9; its number names the file when the numbers are sane, else the position does.
+    numbers = [image.index for image in images]
+    numbers_ok = all(type(n) is int and 0 <= n < 1000 for n in numbers) and len(set(numbers)) == len(numbers)
+    planned: list[_PlannedImage] = []
+    for position, image in enumerate(images):
+        if watermark:
+            if isinstance(image.watermark_url, Unset) or not image.watermark_url:
+                raise DownloadError(what, f"image {position} has no watermark_url (was watermark_info enabled?)")
+            raw = image.watermark_url
+        else:
+            raw = image.url
+        if not isinstance(raw, str):
+            raise DownloadError(what, f"image {position} has no URL")
+        _parse_url(raw, allowed_schemes)
+        planned.append(_PlannedImage(url=raw, stem=f"{stem}-{numbers[position] if numbers_ok else position}"))
+    return planned
+
+
+def _prepare_folder(directory: str | os.PathLike[str]) -> Path:
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DownloadError(str(folder), f"cannot create the folder: {error.strerror or error}") from error
+    return folder
+
+
+def _transport_reason(error: httpx.HTTPError) -> str:
+    # A fixed phrase per kind: httpx messages may quote a Location header, query string and all.
+    if isinstance(error, httpx.TooManyRedirects):
+        return "too many redirects"
+    if isinstance(error, httpx.TimeoutException):
+        return f"timed out ({type(error).__name__})"
+    if isinstance(error, httpx.ConnectError):
+        return "could not connect"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return "the server broke the HTTP protocol (bad redirect or truncated body)"
+    if isinstance(error, httpx.NetworkError):
+        return f"the connection failed ({type(error).__name__})"
+    return f"transport error ({type(error).__name__})"
+
+
+def _declared_length(response: httpx.Response, url: str, max_bytes: int) -> int | None:
+    """The Content-Length, checked against the cap before a byte of the body is read."""
+    raw = response.headers.get("Content-Length")
+    if raw is None:
+        return None
+    if not _CONTENT_LENGTH.fullmatch(raw.strip()):
+        raise DownloadError(url, "invalid Content-Length header")
+    declared = int(raw.strip())
+    if declared > max_bytes:
+        raise DownloadError(url, f"the image is {declared} bytes, over the {max_bytes}-byte limit")
+    return declared
+
+
+def _check_answer(response: httpx.Response, url: str, max_bytes: int) -> int | None:
+    if response.status_code != httpx.codes.OK:
+        raise DownloadError(url, f"HTTP {response.status_code}")
+    return _declared_length(response, url, max_bytes)
+
+
+class _ImageFile:
+    """One image on its way to disk: a hidden temporary file beside its final name, renamed when complete.
+
+    Every method is synchronous and quick (a local write of one chunk).
+    """
+
+    def __init__(self, folder: Path, stem: str, url: str, max_bytes: int) -> None:
+        self._folder, self._stem, self._url, self._max_bytes = folder, stem, url, max_bytes
+        self._head = b""
+        self._size = 0
+        self._extension: str | None = None
+        self._temp = folder / f".{stem}.{secrets.token_hex(8)}.part"
+        # O_EXCL: never reuse (or follow a planted symlink at) an existing path; mode 0o666 honours the umask.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            self._fd: int | None = os.open(self._temp, flags, 0o666)
+        except OSError as error:
+            raise DownloadError(url, f"cannot write in {folder}: {error.strerror or error}") from error
+
+    def __enter__(self) -> _ImageFile:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if kind is not None:
+            self.discard()
+
+    def write(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > self._max_bytes:
+            raise DownloadError(self._url, f"the image is over the {self._max_bytes}-byte limit")
+        if self._extension is None and len(self._head) < _SNIFF_BYTES:
+            self._head += chunk[: _SNIFF_BYTES - len(self._head)]
+            if len(self._head) == _SNIFF_BYTES:
+                self._extension = self._sniff()
+        assert self._fd is not None, "write() after commit() or discard()"
+        view = memoryview(chunk)
+        try:
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError as error:
+            raise DownloadError(self._url, f"cannot write the file: {error.strerror or error}") from error
+
+    def _sniff(self) -> str:
+        if self._head.startswith(_PNG_SIGNATURE):
+            return ".png"
+        if self._head.startswith(_JPEG_SIGNATURE):
+            return ".jpg"
+        raise DownloadError(self._url, "the body is not a PNG or JPEG image")
+
+    def commit(self, received: int, declared: int | None) -> Path:
+        """Checks the length, closes, and renames into place; the final path."""
+        if declared is not None and received != declared:
+            raise DownloadError(self._url, f"got {received} bytes, Content-Length said {declared}")
+        extension = self._extension or self._sniff()
+        final = self._folder / f"{self._stem}{extension}"
+        try:
+            self._close()
+            os.replace(self._temp, final)
+        except OSError as error:
+            raise DownloadError(self._url, f"cannot save {final}: {error.strerror or error}") from error
+        return final
+
+    def discard(self) -> None:
+        self._close()
+        self._temp.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+
+# -- sync ---------------------------------------------------------------------------------------------------
+
+
+def download_images(
+    http: httpx.Client,
+    task: ImageTask,
+    directory: str | os.PathLike[str],
+    *,
+    watermark: bool,
+    allowed_schemes: frozenset[str],
+    max_bytes: int,
+) -> list[Path]:
+    """Saves every image of a succeeded task into ``directory`` (created if missing); the paths, in order."""
+    planned = _plan(task, watermark=watermark, allowed_schemes=allowed_schemes)
+    folder = _prepare_folder(directory)
+    return [_download_one(http, image, folder, allowed_schemes, max_bytes) for image in planned]
+
+
+def _download_one(
+    http: httpx.Client, image: _PlannedImage, folder: Path, allowed_schemes: frozenset[str], max_bytes: int
+) -> Path:
+    request = http.build_request("GET", _parse_url(image.url, allowed_schemes))
+    hops = 0
+    while True:
+        url = redact_url(request.url)
+        try:
+            response = http.send(request, stream=True, follow_redirects=False)
+        except httpx.HTTPError as error:
+            raise DownloadError(url, _transport_reason(error)) from error
+        try:
+            if response.next_request is None:
+                return _save(response, image.stem, folder, url, max_bytes)
+            request = response.next_request
+        finally:
+            response.close()
+        hops += 1
+        if hops > http.max_redirects:
+            raise DownloadError(url, f"too many redirects (more than {http.max_redirects})")
+        _check_url(request.url, allowed_schemes)
+
+
+def _save(response: httpx.Response, stem: str, folder: Path, url: str, max_bytes: int) -> Path:
+    declared = _check_answer(response, url, max_bytes)
+    with _ImageFile(folder, stem, url, max_bytes) as image:
+        try:
+            for chunk in response.iter_bytes(DOWNLOAD_CHUNK_SIZE):
+                image.write(chunk)
+        except httpx.HTTPError as error:
+            raise DownloadError(url, _transport_reason(error)) from error
+        return image.commit(response.num_bytes_downloaded, declared)
+
+
+# -- async --------------------------------------------------------------------------------------------------
+
+
+async def adownload_images(
+    http: httpx.AsyncClient,
+    task: ImageTask,
+    directory: str | os.PathLike[str],
+    *,
+    watermark: bool,
+    allowed_schemes: frozenset[str],
+    max_bytes: int,
+) -> list[Path]:
+    """Saves every image of a succeeded task into ``directory`` (created if missing); the paths, in order."""
+    planned = _plan(task, watermark=watermark, allowed_schemes=allowed_schemes)
+    folder = await asyncio.to_thread(_prepare_folder, directory)
+    return [await _adownload_one(http, image, folder, allowed_schemes, max_bytes) for image in planned]
+
+
+async def _adownload_one(
+    http: httpx.AsyncClient, image: _PlannedImage, folder: Path, allowed_schemes: frozenset[str], max_bytes: int
+) -> Path:
+    request = http.build_request("GET", _parse_url(image.url, allowed_schemes))
+    hops = 0
+    while True:
+        url = redact_url(request.url)
+        try:
+            response = await http.send(request, stream=True, follow_redirects=False)
+        except httpx.HTTPError as error:
+            raise DownloadError(url, _transport_reason(error)) from error
+        try:
+            if response.next_request is None:
+                return await _asave(response, image.stem, folder, url, max_bytes)
+            request = response.next_request
+        finally:
+            await response.aclose()
+        hops += 1
+        if hops > http.max_redirects:
+            raise DownloadError(url, f"too many redirects (more than {http.max_redirects})")
+        _check_url(request.url, allowed_schemes)
+
+
+async def _asave(response: httpx.Response, stem: str, folder: Path, url: str, max_bytes: int) -> Path:
+    declared = _check_answer(response, url, max_bytes)
+    # The file work stays on the event loop: each call is a quick local write, and a worker thread still
+    # writing after a cancellation could race the clean-up that removes the temporary file.
+    with _ImageFile(folder, stem, url, max_bytes) as image:
+        try:
+            async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_SIZE):
+                image.write(chunk)
+        except httpx.HTTPError as error:
+            raise DownloadError(url, _transport_reason(error)) from error
+        return image.commit(response.num_bytes_downloaded, declared)
+
+
+__all__ = ["adownload_images", "download_images", "redact_url", "safe_file_stem"]

@@ -1,0 +1,458 @@
+"""``client.images``: create, get, list, wait, generate, download (sync and async twins).
+
+Decisions live in pure functions (_requests, _answers, _retry, _wait); these classes only send and sleep.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import quote
+
+import kling_spec
+from kling_api.api.images import create_image_task, get_image_task, list_image_tasks
+from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask
+from kling_api.types import Response
+
+from . import _answers
+from ._constants import DEFAULT_WAIT_TIMEOUT, DOWNLOAD_MAX_BYTES
+from ._download import adownload_images, download_images
+from ._errors import (
+    TASK_NOT_FOUND_CODE,
+    InvalidRequestError,
+    KlingError,
+    NotFoundError,
+    ValidationError,
+)
+from ._logging import log_decision, log_failure, log_response
+from ._requests import build_create_request, with_external_task_id
+from ._retry import (
+    async_retrying,
+    create_ambiguous,
+    create_surely_not_done,
+    is_retryable_query_error,
+    retrying,
+)
+from ._wait import Outcome, WaitPlan, decide
+
+if TYPE_CHECKING:
+    from ._client import AsyncKling, Kling
+
+T = TypeVar("T")
+
+_GENERATIONS = "/v1/images/generations"
+# The resources have a method named list: annotations inside them name the types through these aliases.
+_Tasks = list[ImageTask]
+_Paths = list[Path]
+# Ids that would change the path once sent (httpx removes dot segments): refused before sending.
+_PATH_CHANGING_IDS = frozenset({"", ".", ".."})
+
+
+def _check_task_id(task_id: object) -> str:
+    if not isinstance(task_id, str):
+        raise ValidationError("task_id", f"must be a string, got {type(task_id).__name__}")
+    if task_id in _PATH_CHANGING_IDS:
+        raise ValidationError("task_id", f"{task_id!r} is not a task id")
+    return task_id
+
+
+def _task_path(task_id: str) -> str:
+    return f"{_GENERATIONS}/{quote(task_id, safe='')}"
+
+
+def _check_page(page: object, page_size: object) -> None:
+    """The list query, checked against the spec's parameter limits (pageNum, pageSize) before sending."""
+    for name, value in (("page", page), ("page_size", page_size)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValidationError(name, f"must be an integer, got {type(value).__name__}")
+    query = {"pageNum": str(page), "pageSize": str(page_size)}
+    try:
+        kling_spec.load_spec().validate_request("GET", _GENERATIONS, query=query)
+    except kling_spec.RequestValidationError as error:
+        field = {"query.pageNum": "page", "query.pageSize": "page_size"}.get(error.field, error.field)
+        raise ValidationError(field, error.rule) from None
+
+
+def _is_not_found(error: KlingError) -> bool:
+    """What a lookup by id answers for an unknown task: 400/1201 (documented, 3rd-party) or a 404."""
+    return (isinstance(error, InvalidRequestError) and error.code == TASK_NOT_FOUND_CODE) or isinstance(
+        error, NotFoundError
+    )
+
+
+def _elapsed_ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def _finish(method: str, path: str, start: float, response: Response[Any], parse: Callable[[Response[Any]], T]) -> T:
+    """Parse an answer into a model, logging one line either way."""
+    try:
+        value = parse(response)
+    except KlingError as error:
+        log_response(method, path, int(response.status_code), getattr(error, "request_id", None), _elapsed_ms(start))
+        raise
+    log_response(method, path, int(response.status_code), getattr(value, "request_id", None), _elapsed_ms(start))
+    return value
+
+
+def _translate(method: str, path: str, start: float, error: Exception) -> KlingError | None:
+    converted = _answers.error_from_exception(error)
+    if converted is not None:
+        log_failure(method, path, converted, _elapsed_ms(start))
+    return converted
+
+
+@dataclass
+class _CreateState:
+    """What the create loop knows so far: may an earlier attempt have created the task?"""
+
+    external_task_id: str
+    maybe_created: bool = False
+
+    def note_failure(self, error: BaseException) -> None:
+        if create_ambiguous(error):
+            self.maybe_created = True
+            log_decision("create %s: outcome unknown, looking it up before any new create", self.external_task_id)
+
+    def lookup_before_giving_up(self, error: KlingError) -> bool:
+        # A duplicate external_task_id answers 1201: after an ambiguous attempt it may be our own task.
+        return self.maybe_created and isinstance(error, InvalidRequestError) and error.code == TASK_NOT_FOUND_CODE
+
+
+def _create_should_retry(error: BaseException) -> bool:
+    return create_surely_not_done(error) or create_ambiguous(error)
+
+
+def _with_request_id(parse: Callable[[Response[Any]], tuple[T, str]]) -> Callable[[Response[Any]], _Parsed[T]]:
+    def parse_with_id(response: Response[Any]) -> _Parsed[T]:
+        value, request_id = parse(response)
+        return _Parsed(value, request_id)
+
+    return parse_with_id
+
+
+@dataclass(frozen=True)
+class _Parsed(Generic[T]):
+    value: T
+    request_id: str
+
+
+class Images:
+    """Image-generation tasks: ``client.images``."""
+
+    def __init__(self, client: Kling) -> None:
+        self._client = client
+
+    # -- one request each, no retries ----------------------------------------------------------------
+
+    def _send(self, method: str, path: str, send: Callable[[], Response[Any]], parse: Callable[..., _Parsed[T]]) -> T:
+        start = time.perf_counter()
+        try:
+            response = send()
+        except Exception as error:
+            converted = _translate(method, path, start, error)
+            if converted is None:
+                raise
+            raise converted from error
+        return _finish(method, path, start, response, parse).value
+
+    def _get_once(self, task_id: str) -> ImageTask:
+        api = self._client._api
+        return self._send(
+            "GET",
+            _task_path(task_id),
+            lambda: get_image_task.sync_detailed(task_id, client=api),
+            _with_request_id(_answers.image_task),
+        )
+
+    def _create_once(self, request: CreateImageTaskRequest) -> CreatedImageTask:
+        api = self._client._api
+        return self._send(
+            "POST",
+            _GENERATIONS,
+            lambda: create_image_task.sync_detailed(client=api, body=request),
+            _with_request_id(_answers.created_task),
+        )
+
+    def _lookup(self, external_task_id: str) -> CreatedImageTask | None:
+        try:
+            task = self._get_once(external_task_id)
+        except KlingError as error:
+            if _is_not_found(error):
+                log_decision("create %s: not found, creating it", external_task_id)
+                return None
+            raise
+        log_decision("create %s: found as task %s, not creating again", external_task_id, task.task_id)
+        return _answers.created_from_task(task)
+
+    def _create_attempt(self, request: CreateImageTaskRequest, state: _CreateState) -> CreatedImageTask:
+        if state.maybe_created:
+            found = self._lookup(state.external_task_id)
+            if found is not None:
+                return found
+        try:
+            return self._create_once(request)
+        except KlingError as error:
+            if state.lookup_before_giving_up(error):
+                found = self._lookup(state.external_task_id)
+                if found is not None:
+                    return found
+            state.note_failure(error)
+            raise
+
+    # -- public ---------------------------------------------------------------------------------------
+
+    def create(self, prompt: str | CreateImageTaskRequest, **fields: Any) -> CreatedImageTask:
+        """Submit a task; checked against the spec before anything is sent. Never creates it twice."""
+        request, external_task_id = with_external_task_id(build_create_request(prompt, fields))
+        state = _CreateState(external_task_id)
+        loop = retrying(
+            "create",
+            max_retries=self._client.max_retries,
+            timing=self._client._timing,
+            should_retry=_create_should_retry,
+        )
+        return loop(self._create_attempt, request, state)
+
+    def get(self, task_id: str) -> ImageTask:
+        """The task, by its task_id or your external_task_id."""
+        task_id = _check_task_id(task_id)
+        loop = retrying(
+            "get",
+            max_retries=self._client.max_retries,
+            timing=self._client._timing,
+            should_retry=is_retryable_query_error,
+        )
+        return loop(self._get_once, task_id)
+
+    def list(self, *, page: int = 1, page_size: int = 30) -> _Tasks:
+        """One page of the account's tasks, newest first."""
+        _check_page(page, page_size)
+        api = self._client._api
+
+        def once() -> _Tasks:
+            return self._send(
+                "GET",
+                _GENERATIONS,
+                lambda: list_image_tasks.sync_detailed(client=api, page_num=page, page_size=page_size),
+                _with_request_id(_answers.image_tasks),
+            )
+
+        loop = retrying(
+            "list",
+            max_retries=self._client.max_retries,
+            timing=self._client._timing,
+            should_retry=is_retryable_query_error,
+        )
+        return loop(once)
+
+    def wait(
+        self,
+        task_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_update: Callable[[ImageTask], None] | None = None,
+    ) -> ImageTask:
+        """Poll until the task succeeds (returned), fails (TaskFailedError) or ``timeout`` passes
+        (TaskTimeoutError). ``on_update`` sees the task after every poll."""
+        task_id = _check_task_id(task_id)
+        timing = self._client._timing
+        plan = WaitPlan(task_id, timeout, timing.clock())
+        while True:
+            task = self.get(task_id)
+            plan.last_status = str(task.task_status)
+            if on_update is not None:
+                on_update(task)
+            if decide(task) is Outcome.DONE:
+                return task
+            delay = plan.sleep_before_next_poll(timing.clock())
+            log_decision("task %s is %s: next poll in %.2f s", task_id, plan.last_status, delay)
+            timing.sleep(delay)
+
+    def generate(
+        self,
+        prompt: str | CreateImageTaskRequest,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_update: Callable[[ImageTask], None] | None = None,
+        **fields: Any,
+    ) -> ImageTask:
+        """Create a task, then wait for it: the succeeded task, with its image URLs."""
+        created = self.create(prompt, **fields)
+        return self.wait(created.task_id, timeout=timeout, on_update=on_update)
+
+    def download(self, task: ImageTask, directory: str | os.PathLike[str], *, watermark: bool = False) -> _Paths:
+        """Save the task's images into ``directory``: the files' paths, in image order."""
+        return download_images(
+            self._client._download_http(),
+            task,
+            directory,
+            watermark=watermark,
+            allowed_schemes=self._client._download_schemes,
+            max_bytes=DOWNLOAD_MAX_BYTES,
+        )
+
+
+class AsyncImages:
+    """Image-generation tasks: ``client.images`` of an AsyncKling."""
+
+    def __init__(self, client: AsyncKling) -> None:
+        self._client = client
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        send: Callable[[], Awaitable[Response[Any]]],
+        parse: Callable[..., _Parsed[T]],
+    ) -> T:
+        start = time.perf_counter()
+        try:
+            response = await send()
+        except Exception as error:
+            converted = _translate(method, path, start, error)
+            if converted is None:
+                raise
+            raise converted from error
+        return _finish(method, path, start, response, parse).value
+
+    async def _get_once(self, task_id: str) -> ImageTask:
+        api = self._client._api
+        return await self._send(
+            "GET",
+            _task_path(task_id),
+            lambda: get_image_task.asyncio_detailed(task_id, client=api),
+            _with_request_id(_answers.image_task),
+        )
+
+    async def _create_once(self, request: CreateImageTaskRequest) -> CreatedImageTask:
+        api = self._client._api
+        return await self._send(
+            "POST",
+            _GENERATIONS,
+            lambda: create_image_task.asyncio_detailed(client=api, body=request),
+            _with_request_id(_answers.created_task),
+        )
+
+    async def _lookup(self, external_task_id: str) -> CreatedImageTask | None:
+        try:
+            task = await self._get_once(external_task_id)
+        except KlingError as error:
+            if _is_not_found(error):
+                log_decision("create %s: not found, creating it", external_task_id)
+                return None
+            raise
+        log_decision("create %s: found as task %s, not creating again", external_task_id, task.task_id)
+        return _answers.created_from_task(task)
+
+    async def _create_attempt(self, request: CreateImageTaskRequest, state: _CreateState) -> CreatedImageTask:
+        if state.maybe_created:
+            found = await self._lookup(state.external_task_id)
+            if found is not None:
+                return found
+        try:
+            return await self._create_once(request)
+        except KlingError as error:
+            if state.lookup_before_giving_up(error):
+                found = await self._lookup(state.external_task_id)
+                if found is not None:
+                    return found
+            state.note_failure(error)
+            raise
+
+    async def create(self, prompt: str | CreateImageTaskRequest, **fields: Any) -> CreatedImageTask:
+        """Submit a task; checked against the spec before anything is sent. Never creates it twice."""
+        request, external_task_id = with_external_task_id(build_create_request(prompt, fields))
+        state = _CreateState(external_task_id)
+        loop = async_retrying(
+            "create",
+            max_retries=self._client.max_retries,
+            timing=self._client._timing,
+            should_retry=_create_should_retry,
+        )
+        return await loop(self._create_attempt, request, state)
+
+    async def get(self, task_id: str) -> ImageTask:
+        """The task, by its task_id or your external_task_id."""
+        task_id = _check_task_id(task_id)
+        loop = async_retrying(
+            "get",
+            max_retries=self._client.max_retries,
+            timing=self._client._timing,
+            should_retry=is_retryable_query_error,
+        )
+        return await loop(self._get_once, task_id)
+
+    async def list(self, *, page: int = 1, page_size: int = 30) -> _Tasks:
+        """One page of the account's tasks, newest first."""
+        _check_page(page, page_size)
+        api = self._client._api
+
+        async def once() -> _Tasks:
+            return await self._send(
+                "GET",
+                _GENERATIONS,
+                lambda: list_image_tasks.asyncio_detailed(client=api, page_num=page, page_size=page_size),
+                _with_request_id(_answers.image_tasks),
+            )
+
+        loop = async_retrying(
+            "list",
+            max_retries=self._client.max_retries,
+            timing=self._client._timing,
+            should_retry=is_retryable_query_error,
+        )
+        return await loop(once)
+
+    async def wait(
+        self,
+        task_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - the wait's deadline, not an I/O timeout
+        on_update: Callable[[ImageTask], Awaitable[None] | None] | None = None,
+    ) -> ImageTask:
+        """Poll until the task succeeds (returned), fails (TaskFailedError) or ``timeout`` passes
+        (TaskTimeoutError). ``on_update`` (a function or a coroutine function) sees the task after every poll."""
+        task_id = _check_task_id(task_id)
+        timing = self._client._timing
+        plan = WaitPlan(task_id, timeout, timing.clock())
+        while True:
+            task = await self.get(task_id)
+            plan.last_status = str(task.task_status)
+            if on_update is not None:
+                result = on_update(task)
+                if inspect.isawaitable(result):
+                    await result
+            if decide(task) is Outcome.DONE:
+                return task
+            delay = plan.sleep_before_next_poll(timing.clock())
+            log_decision("task %s is %s: next poll in %.2f s", task_id, plan.last_status, delay)
+            await timing.async_sleep(delay)
+
+    async def generate(
+        self,
+        prompt: str | CreateImageTaskRequest,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - the wait's deadline, not an I/O timeout
+        on_update: Callable[[ImageTask], Awaitable[None] | None] | None = None,
+        **fields: Any,
+    ) -> ImageTask:
+        """Create a task, then wait for it: the succeeded task, with its image URLs."""
+        created = await self.create(prompt, **fields)
+        return await self.wait(created.task_id, timeout=timeout, on_update=on_update)
+
+    async def download(self, task: ImageTask, directory: str | os.PathLike[str], *, watermark: bool = False) -> _Paths:
+        """Save the task's images into ``directory``: the files' paths, in image order."""
+        return await adownload_images(
+            self._client._download_http(),
+            task,
+            directory,
+            watermark=watermark,
+            allowed_schemes=self._client._download_schemes,
+            max_bytes=DOWNLOAD_MAX_BYTES,
+        )

@@ -1,0 +1,54 @@
+"""The ``kling`` logger: one info line per request; retries and poll decisions at debug.
+
+Only methods, paths, statuses, request ids, timings and decisions are logged: never a header, a key, a
+token or a request/response body (an image payload is a body).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from ._constants import LOG_LEVEL_ENV, LOGGER_NAME
+
+logger = logging.getLogger(LOGGER_NAME)
+
+_LEVELS = {"info": logging.INFO, "debug": logging.DEBUG}
+
+
+class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The handler KLING_LOG installs; marked so that building many clients installs it once."""
+
+
+def configure_from_env() -> None:
+    """KLING_LOG=info|debug: send the ``kling`` logger to stderr at that level. Anything else: leave it alone."""
+    level = _LEVELS.get(os.environ.get(LOG_LEVEL_ENV, "").strip().lower())
+    if level is None:
+        return
+    logger.setLevel(level)
+    if not any(isinstance(handler, _EnvHandler) for handler in logger.handlers):
+        handler = _EnvHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+
+
+def log_response(method: str, path: str, status: int | None, request_id: str | None, elapsed_ms: float) -> None:
+    logger.info(
+        "%s %s -> %s request_id=%s %.0f ms", method, path, status if status is not None else "-", request_id, elapsed_ms
+    )
+
+
+def log_failure(method: str, path: str, error: BaseException, elapsed_ms: float) -> None:
+    # The error's own message never holds a secret (see _errors), so it may be logged.
+    logger.info("%s %s failed after %.0f ms: %s: %s", method, path, elapsed_ms, type(error).__name__, error)
+
+
+def log_retry(what: str, attempt: int, delay: float, error: BaseException) -> None:
+    logger.debug(
+        "retrying %s (attempt %d) in %.2f s after %s: %s", what, attempt + 1, delay, type(error).__name__, error
+    )
+
+
+def log_decision(message: str, *args: object) -> None:
+    logger.debug(message, *args)

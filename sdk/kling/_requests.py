@@ -1,0 +1,163 @@
+"""Keyword arguments -> a checked CreateImageTaskRequest, before anything is sent.
+
+Checks go through ``kling_spec.validate_create_body``, the validator the emulator and the contract mock use,
+so a rule added to the spec applies here at once. What a schema cannot see is done here: a local image file
+is read, checked (``kling_spec.inspect_image``) and Base64-encoded; a ``data:...;base64,`` prefix is stripped.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import os
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import kling_spec
+from kling_api.models import (
+    AspectRatio,
+    CreateImageTaskRequest,
+    ImageReference,
+    ModelName,
+    Resolution,
+    WatermarkInfo,
+)
+from kling_api.types import UNSET, Unset
+
+from ._constants import DATA_URI_BASE64_MARKER, EXTERNAL_TASK_ID_PREFIX
+from ._errors import ValidationError
+
+_ENUM_FIELDS: dict[str, type[enum.StrEnum]] = {
+    "model_name": ModelName,
+    "image_reference": ImageReference,
+    "resolution": Resolution,
+    "aspect_ratio": AspectRatio,
+}
+
+#: Every field of the request, in the model's order (``prompt`` first).
+REQUEST_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in attrs.fields(CreateImageTaskRequest) if f.name != "additional_properties"
+)
+
+# A str longer than this is never taken for a file path (Base64 data is long; a path is not).
+_MAX_PATH_CHARS = 4096
+
+
+def build_create_request(prompt: str | CreateImageTaskRequest, fields: Mapping[str, Any]) -> CreateImageTaskRequest:
+    """The request the keyword arguments describe, checked against the spec; ValidationError otherwise.
+
+    ``prompt`` may be a ready CreateImageTaskRequest; ``fields`` then override its values.
+    """
+    unknown = sorted(set(fields) - set(REQUEST_FIELDS) | ({"prompt"} & set(fields)))
+    if unknown:
+        name = unknown[0]
+        rule = (
+            "pass the prompt as the first argument"
+            if name == "prompt"
+            else "is not a field of the create request; known fields: " + ", ".join(REQUEST_FIELDS[1:])
+        )
+        raise ValidationError(name, rule)
+    if isinstance(prompt, CreateImageTaskRequest):
+        values: dict[str, Any] = {name: getattr(prompt, name) for name in REQUEST_FIELDS}
+    elif isinstance(prompt, str):
+        values = {"prompt": prompt}
+    else:
+        raise ValidationError("prompt", f"must be a string, got {type(prompt).__name__}")
+    values.update(fields)
+    cleaned = {name: _clean(name, value) for name, value in values.items() if value is not None}
+    request = CreateImageTaskRequest(**cleaned)
+    validate_request(request)
+    return request
+
+
+def validate_request(request: CreateImageTaskRequest) -> None:
+    """The spec's checks, through the one shared validator; ValidationError(field, rule) when refused."""
+    try:
+        body = request.to_dict()
+    except (AttributeError, TypeError, ValueError) as error:
+        raise ValidationError("", f"the request cannot be serialised: {error}") from None
+    try:
+        kling_spec.validate_create_body(body)
+    except kling_spec.RequestValidationError as error:
+        raise ValidationError(error.field.removeprefix("body.").removeprefix("body"), error.rule) from None
+
+
+def with_external_task_id(request: CreateImageTaskRequest) -> tuple[CreateImageTaskRequest, str]:
+    """The request with an external_task_id (the caller's, or a fresh ``kling-<uuid4 hex>``), and that id.
+
+    It is how a create can be looked up after an ambiguous failure instead of being sent twice.
+    """
+    if isinstance(request.external_task_id, str):
+        return request, request.external_task_id
+    external_task_id = EXTERNAL_TASK_ID_PREFIX + uuid.uuid4().hex
+    return attrs.evolve(request, external_task_id=external_task_id), external_task_id
+
+
+def _clean(name: str, value: Any) -> Any:
+    if isinstance(value, Unset):
+        return UNSET
+    if name in _ENUM_FIELDS:
+        return _enum_value(name, _ENUM_FIELDS[name], value)
+    if name == "image":
+        return resolve_image(value)
+    if name == "watermark_info" and isinstance(value, Mapping):
+        try:
+            return WatermarkInfo.from_dict(value)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValidationError("watermark_info", f"is not a valid watermark setting: {error}") from None
+    return value
+
+
+def _enum_value(name: str, enum_type: type[enum.StrEnum], value: Any) -> enum.StrEnum:
+    allowed = [member.value for member in enum_type]
+    if not isinstance(value, str) or value not in allowed:
+        raise ValidationError(name, f"must be one of {', '.join(allowed)}; got {value!r}")
+    return enum_type(value)
+
+
+def resolve_image(value: Any) -> str:
+    """What the API wants in ``image``: a URL or bare Base64, reading and checking a local file if named."""
+    if isinstance(value, os.PathLike):
+        return _encode_file(Path(os.fspath(value)))
+    if not isinstance(value, str):
+        raise ValidationError("image", f"must be a URL, Base64 data or a file path, got {type(value).__name__}")
+    if value.startswith("data:"):
+        header, marker, payload = value.partition(DATA_URI_BASE64_MARKER)
+        if not marker or "," in header:
+            raise ValidationError("image", "a data: URI must be Base64 (data:image/png;base64,...)")
+        return payload
+    if _is_local_file(value):
+        return _encode_file(Path(value))
+    return value
+
+
+def _is_local_file(value: str) -> bool:
+    if not value or len(value) > _MAX_PATH_CHARS or "\n" in value or "\0" in value or "://" in value:
+        return False
+    try:
+        return Path(value).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _encode_file(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        # Refused before reading: a 2 GB file named by mistake costs nothing.
+        if size > kling_spec.MAX_IMAGE_BYTES:
+            raise ValidationError("image", f"{path.name}: {_too_large()}")
+        data = path.read_bytes()
+    except OSError as error:
+        raise ValidationError("image", f"cannot read {path.name}: {error.strerror or error}") from None
+    try:
+        kling_spec.inspect_image(data)
+    except ValueError as error:
+        raise ValidationError("image", f"{path.name}: {error}") from None
+    return base64.b64encode(data).decode("ascii")
+
+
+def _too_large() -> str:
+    return f"the image is larger than {kling_spec.MAX_IMAGE_BYTES // (1024 * 1024)} MB"

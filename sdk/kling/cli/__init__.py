@@ -1,0 +1,22 @@
+"""The ``kling`` command: generate images with the Kling AI API (or a local emulator) from a shell.
+
+    kling images generate "a red fox in the snow" --n 2 --out ./foxes
+    kling --base-url http://127.0.0.1:8765 images list --json
+    kling auth token
+
+``kling --help`` lists the commands, the environment variables and the exit codes.
+"""
+
+from __future__ import annotations
+
+from . import _auth, _emulator, _images  # noqa: F401 - registers the subcommands
+from ._app import cli
+from ._exit_codes import API_ERROR, INTERRUPTED, INVALID_TOKEN, OK, TASK_FAILED, TIMEOUT, USAGE
+
+
+def main() -> None:
+    """The ``kling`` console script."""
+    cli(prog_name="kling")
+
+
+__all__ = ["API_ERROR", "INTERRUPTED", "INVALID_TOKEN", "OK", "TASK_FAILED", "TIMEOUT", "USAGE", "cli", "main"]

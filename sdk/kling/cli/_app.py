@@ -1,0 +1,143 @@
+"""The ``kling`` command group: global options, the per-run state, and the one place errors are reported."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import sys
+from typing import Any
+
+import click
+from kling_auth import ACCESS_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, MissingCredentialsError
+
+from .. import Kling, KlingError
+from ._config import Keys, resolve_base_url, resolve_keys
+from ._errors import CliError, Failure, Interrupted, describe
+from ._exit_codes import DESCRIPTIONS, USAGE
+from ._output import Output
+
+#: The SDK's documented logger and its environment switch.
+LOGGER_NAME = "kling"
+LOG_LEVEL_ENV = "KLING_LOG"
+_LOG_LEVELS = {1: logging.INFO, 2: logging.DEBUG}
+
+
+class CliState:
+    """What the global options decided, shared by every subcommand through ``ctx.obj``."""
+
+    def __init__(self, *, output: Output, base_url_flag: str | None) -> None:
+        self.output = output
+        self.base_url_flag = base_url_flag
+
+    @property
+    def base_url(self) -> str:
+        return resolve_base_url(self.base_url_flag)
+
+    def keys(self, base_url: str) -> Keys:
+        keys = resolve_keys(base_url)
+        if keys.demo:
+            self.output.note(
+                f"note: no {ACCESS_KEY_ENV}/{SECRET_KEY_ENV} set: using the emulator's public demo keys for {base_url}"
+            )
+        return keys
+
+    def client(self, ctx: click.Context) -> Kling:
+        """A Kling client for this run, closed when the command ends."""
+        base_url = self.base_url
+        keys = self.keys(base_url)
+        return ctx.with_resource(Kling(keys.access_key, keys.secret_key, base_url=base_url))
+
+    def resume_command(self, task_id: str) -> str:
+        words = ["kling"]
+        if self.base_url_flag:
+            words += ["--base-url", self.base_url_flag]
+        words += ["images", "wait", task_id]
+        return shlex.join(words)
+
+
+def state_of(ctx: click.Context) -> CliState:
+    state = ctx.find_object(CliState)
+    if state is None:  # pragma: no cover - the root callback always runs first
+        raise RuntimeError("kling subcommand run without the kling group")
+    return state
+
+
+def _epilog() -> str:
+    lines = "\n".join(f"  {code:>3}  {meaning}" for code, meaning in DESCRIPTIONS)
+    return (
+        f"\b\nEnvironment: {ACCESS_KEY_ENV}, {SECRET_KEY_ENV} (keys), {BASE_URL_ENV} (base URL),\n"
+        f"{LOG_LEVEL_ENV} (info or debug logs on stderr).\n"
+        "Against a local emulator (a loopback --base-url) no keys are needed: the demo keys are used.\n"
+        f"\n\b\nExit codes:\n{lines}"
+    )
+
+
+class KlingGroup(click.Group):
+    """The root group: reports every expected failure as one line (or JSON) with its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            if not _json_mode(ctx):
+                raise
+            _report(ctx, Failure(USAGE, error.format_message(), {}, "UsageError"))
+        except KeyboardInterrupt:
+            _report(ctx, describe(Interrupted("interrupted"), resume=_resume(ctx)))
+        except (KlingError, CliError, MissingCredentialsError) as error:
+            _report(ctx, describe(error, resume=_resume(ctx)))
+
+
+def _json_mode(ctx: click.Context) -> bool:
+    return bool(ctx.params.get("json_output"))
+
+
+def _resume(ctx: click.Context) -> Any:
+    state = ctx.find_object(CliState)
+    if state is not None:
+        return state.resume_command
+    return CliState(output=Output(json_mode=False), base_url_flag=ctx.params.get("base_url")).resume_command
+
+
+def _report(ctx: click.Context, failure: Failure) -> None:
+    state = ctx.find_object(CliState)
+    output = state.output if state is not None else Output(json_mode=_json_mode(ctx))
+    output.error(failure)
+    ctx.exit(failure.exit_code)
+
+
+def _setup_logging(ctx: click.Context, verbosity: int) -> None:
+    """-v: one line per request (info); -vv: also retries and poll decisions (debug). Removed at exit."""
+    if verbosity <= 0 or os.environ.get(LOG_LEVEL_ENV):
+        # KLING_LOG already sends the logger to stderr (the SDK sets it up); a second handler would
+        # print every line twice.
+        return
+    logger = logging.getLogger(LOGGER_NAME)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(_LOG_LEVELS[min(verbosity, max(_LOG_LEVELS))])
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+    ctx.call_on_close(restore)
+
+
+@click.group(name="kling", cls=KlingGroup, epilog=_epilog(), context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help=f"API base URL (default: ${BASE_URL_ENV}, else the official endpoint).",
+)
+@click.option("--json", "json_output", is_flag=True, help="Machine output: one JSON document on stdout.")
+@click.option("-v", "--verbose", count=True, help="Log requests to stderr (-v info, -vv debug).")
+@click.version_option(package_name="kling-client", prog_name="kling")
+@click.pass_context
+def cli(ctx: click.Context, base_url: str | None, json_output: bool, verbose: int) -> None:
+    """Generate images with the Kling AI API (or a local emulator), from the command line."""
+    ctx.obj = CliState(output=Output(json_mode=json_output), base_url_flag=base_url)
+    _setup_logging(ctx, verbose)

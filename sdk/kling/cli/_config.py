@@ -1,0 +1,89 @@
+"""Where the command's base URL and keys come from: flags, then the environment, then the demo keys.
+
+The demo keys are public constants of the local emulator; they are used only when no key is set at all
+and the base URL is a loopback address, so a typo in a real deployment's URL never silently signs with
+them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import httpx
+from kling_auth import (
+    ACCESS_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEMO_ACCESS_KEY,
+    DEMO_SECRET_KEY,
+    SECRET_KEY_ENV,
+)
+
+from ._errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Keys:
+    """An access key and its secret; the secret never shows in a repr."""
+
+    access_key: str
+    secret_key: str = field(repr=False)
+    #: True when these are the emulator's public demo keys.
+    demo: bool = False
+
+
+def resolve_base_url(flag: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """``--base-url``, else ``$KLING_BASE_URL``, else the official endpoint; refused unless http(s)."""
+    base_url = flag or environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    source = "--base-url" if flag else f"${BASE_URL_ENV}" if environ.get(BASE_URL_ENV) else "the default"
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError):
+        raise ConfigError(f"{source} is not a valid URL: {base_url!r}") from None
+    if url.scheme not in {"http", "https"} or not url.host:
+        raise ConfigError(f"{source} must be an http:// or https:// URL with a host, got {base_url!r}")
+    return base_url
+
+
+def is_loopback(base_url: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost: a local emulator, never the real service."""
+    try:
+        host = httpx.URL(base_url).host
+    except httpx.InvalidURL:
+        return False
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_keys(base_url: str, environ: Mapping[str, str] = os.environ) -> Keys:
+    """Both keys from the environment, else the demo keys against a loopback emulator, else ConfigError."""
+    access, secret = environ.get(ACCESS_KEY_ENV) or None, environ.get(SECRET_KEY_ENV) or None
+    if access and secret:
+        return Keys(access, secret)
+    if access is None and secret is None:
+        if is_loopback(base_url):
+            return Keys(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo=True)
+        raise ConfigError(
+            f"no API keys: set {ACCESS_KEY_ENV} and {SECRET_KEY_ENV} "
+            f"(or point --base-url at a local emulator, e.g. http://127.0.0.1:8765)"
+        )
+    missing, present = (SECRET_KEY_ENV, ACCESS_KEY_ENV) if access else (ACCESS_KEY_ENV, SECRET_KEY_ENV)
+    raise ConfigError(f"{missing} is not set ({present} is): set both")
+
+
+def resolve_verifying_keys(base_url: str, environ: Mapping[str, str] = os.environ) -> Keys:
+    """The secret (and, when set, the access key) ``kling auth verify`` checks a token with."""
+    access, secret = environ.get(ACCESS_KEY_ENV) or None, environ.get(SECRET_KEY_ENV) or None
+    if secret:
+        # Without an access key, any issuer signed with this secret passes (iss is not compared).
+        return Keys(access or "", secret)
+    if access is None and is_loopback(base_url):
+        return Keys(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo=True)
+    raise ConfigError(f"{SECRET_KEY_ENV} is not set: it is the key a token is checked with")
