@@ -1,12 +1,12 @@
 """The generated client and kling_auth against the emulator: create, poll, download, as a user would.
 
 Sync: the emulator runs in a thread (uvicorn on a free loopback port) and the client talks HTTP.
-Async: the app runs in process through ``httpx.ASGITransport``. Both on the real clock.
+Async: the app runs in process through ``httpx.ASGITransport``. Both on the real clock. Waiting for a task
+is the SDK's job (``images.wait``): no test writes its own polling loop.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import time
 from collections.abc import Iterator
@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from kling import AsyncKling, Kling, TaskFailedError
 from kling_api import AuthenticatedClient
 from kling_api.api.images import create_image_task, get_image_task, list_image_tasks
 from kling_api.models import (
@@ -41,8 +42,7 @@ from starlette.applications import Starlette
 from .conftest import ACCESS_KEY, SECRET_KEY
 
 TIMELINE: dict[str, Any] = {"processing_after": 0.05, "succeed_after": 0.2}
-POLL_INTERVAL = 0.02
-POLL_TIMEOUT = 10.0
+WAIT_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,6 @@ def _assert_pngs(contents: list[bytes], size: tuple[int, int], count: int) -> No
             assert image.size == size
 
 
-def _terminal(task: ImageTask) -> bool:
-    return task.task_status in (TaskStatus.SUCCEED, TaskStatus.FAILED)
-
-
 # -- sync: over a real loopback socket -----------------------------------------------------------
 
 
@@ -124,17 +120,17 @@ def _sync_client(base_url: str, **options: Any) -> AuthenticatedClient:
     return authenticated_client(ACCESS_KEY, SECRET_KEY, base_url=base_url, httpx_args={"trust_env": False}, **options)
 
 
-def _sync_wait(client: AuthenticatedClient, task_id: str) -> ImageTask:
-    deadline = time.monotonic() + POLL_TIMEOUT
-    seen = []
-    while time.monotonic() < deadline:
-        task = _task(get_image_task.sync(task_id, client=client))
-        seen.append(task.task_status)
-        if _terminal(task):
-            assert seen[0] in (TaskStatus.SUBMITTED, TaskStatus.PROCESSING)
-            return task
-        time.sleep(POLL_INTERVAL)
-    raise AssertionError(f"task {task_id} still {seen[-1]} after {POLL_TIMEOUT} s")
+def _sync_wait(base_url: str, task_id: str, **headers: str) -> ImageTask:
+    """The task once it ended, succeeded or failed, waited for by the SDK."""
+    seen: list[str] = []
+    httpx_args: dict[str, Any] = {"trust_env": False, "headers": headers}
+    with Kling(ACCESS_KEY, SECRET_KEY, base_url=base_url, httpx_args=httpx_args) as sdk:
+        try:
+            task = sdk.images.wait(task_id, timeout=WAIT_TIMEOUT, on_update=lambda t: seen.append(t.task_status))
+        except TaskFailedError as failed:
+            task = failed.task
+    assert seen[0] in (TaskStatus.SUBMITTED, TaskStatus.PROCESSING)
+    return task
 
 
 @pytest.mark.parametrize("job", JOBS, ids=lambda job: f"{job.model.value}-{job.aspect_ratio.value}")
@@ -142,7 +138,7 @@ def test_sync_create_poll_download(base_url: str, job: Job) -> None:
     external_id = f"sync-{job.model.value}-{time.monotonic_ns()}"
     with _sync_client(base_url) as client:
         task_id = _created_id(create_image_task.sync(client=client, body=job.request(external_id)))
-        task = _sync_wait(client, task_id)
+        task = _sync_wait(base_url, task_id)
         by_external_id = _task(get_image_task.sync(external_id, client=client))
         listed = list_image_tasks.sync(client=client, page_num=1, page_size=10)
 
@@ -159,7 +155,7 @@ def test_sync_create_poll_download(base_url: str, job: Job) -> None:
 def test_sync_moderation_failure(base_url: str) -> None:
     with _sync_client(base_url, headers={FAULT_HEADER: "moderation"}) as client:
         task_id = _created_id(create_image_task.sync(client=client, body=CreateImageTaskRequest(prompt="x")))
-        task = _sync_wait(client, task_id)
+        task = _sync_wait(base_url, task_id, **{FAULT_HEADER: "moderation"})
 
     assert task.task_status == TaskStatus.FAILED
     assert task.task_status_msg == "Failure to pass the risk control system"
@@ -197,21 +193,21 @@ def _async_client(app: Starlette, **options: Any) -> AuthenticatedClient:
     )
 
 
-async def _async_wait(client: AuthenticatedClient, task_id: str) -> ImageTask:
-    deadline = time.monotonic() + POLL_TIMEOUT
-    while time.monotonic() < deadline:
-        task = _task(await get_image_task.asyncio(task_id, client=client))
-        if _terminal(task):
-            return task
-        await asyncio.sleep(POLL_INTERVAL)
-    raise AssertionError(f"task {task_id} did not end within {POLL_TIMEOUT} s")
+async def _async_wait(app: Starlette, task_id: str) -> ImageTask:
+    """The task once it ended, succeeded or failed, waited for by the async SDK."""
+    httpx_args: dict[str, Any] = {"transport": httpx.ASGITransport(app)}
+    async with AsyncKling(ACCESS_KEY, SECRET_KEY, base_url="http://emulator.test", httpx_args=httpx_args) as sdk:
+        try:
+            return await sdk.images.wait(task_id, timeout=WAIT_TIMEOUT)
+        except TaskFailedError as failed:
+            return failed.task
 
 
 @pytest.mark.parametrize("job", JOBS, ids=lambda job: f"{job.model.value}-{job.aspect_ratio.value}")
 async def test_async_create_poll_download(asgi_app: Starlette, job: Job) -> None:
     async with _async_client(asgi_app) as client:
         task_id = _created_id(await create_image_task.asyncio(client=client, body=job.request("async-1")))
-        task = await _async_wait(client, task_id)
+        task = await _async_wait(asgi_app, task_id)
         downloader = client.get_async_httpx_client()
         contents = [(await downloader.get(url)).raise_for_status().content for url in _urls(task)]
 
@@ -223,7 +219,7 @@ async def test_async_create_poll_download(asgi_app: Starlette, job: Job) -> None
 async def test_async_moderation_failure(asgi_app: Starlette) -> None:
     async with _async_client(asgi_app, headers={FAULT_HEADER: "moderation"}) as client:
         body = CreateImageTaskRequest(prompt="x", n=3)
-        task = await _async_wait(client, _created_id(await create_image_task.asyncio(client=client, body=body)))
+        task = await _async_wait(asgi_app, _created_id(await create_image_task.asyncio(client=client, body=body)))
 
     assert task.task_status == TaskStatus.FAILED
     assert task.task_status_msg == "Failure to pass the risk control system"

@@ -28,7 +28,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for_futures
 from dataclasses import dataclass
@@ -102,6 +102,12 @@ def _plan(requests: Sequence[CreateImageTaskRequest], slots: int) -> _Plan:
         else:
             runnable.append((index, need, request))
     return _Plan(results, runnable)
+
+
+def _first_failure(outcomes: Iterable[BaseException | None]) -> BaseException | None:
+    """The exception that stopped the batch: the first that is not an item giving up because of it."""
+    failures = [outcome for outcome in outcomes if outcome is not None]
+    return next((f for f in failures if not isinstance(f, _Stopped)), failures[0] if failures else None)
 
 
 def _finish(plan: _Plan) -> list[BatchResult]:
@@ -227,6 +233,9 @@ def run_batch(
             return BatchResult(index, request, task=wait(created.task_id))
         except KlingError as error:
             return BatchResult(index, request, error=error)
+        except BaseException:
+            pool.stop()  # before the slots are released: nothing may start after this
+            raise
         finally:
             pool.release(need, was_created=was_created)
 
@@ -236,12 +245,12 @@ def run_batch(
         for turn, (index, need, request) in enumerate(plan.runnable):
             futures.append(executor.submit(work, turn, index, need, request))
         wait_for_futures(futures, return_when=FIRST_EXCEPTION)
-        failed = next((f for f in futures if f.done() and not f.cancelled() and f.exception() is not None), None)
-        if failed is not None:
-            failed.result()  # raises the first item's exception; `finally` stops the rest first
     finally:
         pool.stop()
         executor.shutdown(wait=True, cancel_futures=True)
+    failure = _first_failure(f.exception() for f in futures if not f.cancelled())
+    if failure is not None:
+        raise failure
     for future in futures:
         result = future.result()
         plan.results[result.index] = result
@@ -261,16 +270,25 @@ class _AsyncSlots:
         self._next_turn = 0
         self._running = 0
         self._ended = 0
+        self._stopped = False
 
     async def acquire(self, turn: int, need: int) -> None:
         async with self._changed:
-            await self._changed.wait_for(lambda: self._next_turn == turn and self._in_use + need <= self._total)
+            await self._changed.wait_for(
+                lambda: self._stopped or (self._next_turn == turn and self._in_use + need <= self._total)
+            )
+            if self._stopped:
+                raise _Stopped
             self._in_use += need
             self._next_turn += 1
             self._changed.notify_all()
 
     def created(self) -> None:
         self._running += 1
+
+    def stop(self) -> None:
+        # Read by acquire()'s predicate the next time it is woken; the batch cancels its waiting tasks anyway.
+        self._stopped = True
 
     async def release(self, need: int, *, was_created: bool) -> None:
         async with self._changed:
@@ -340,6 +358,9 @@ async def arun_batch(
             return BatchResult(index, request, task=await wait(created.task_id))
         except KlingError as error:
             return BatchResult(index, request, error=error)
+        except BaseException:
+            pool.stop()  # before the slots are released: nothing may start after this
+            raise
         finally:
             # Shielded: a cancelled item still gives its slots back, or the items behind it would wait forever.
             await asyncio.shield(pool.release(need, was_created=was_created))
@@ -350,13 +371,13 @@ async def arun_batch(
     ]
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        failed = next((t for t in tasks if t.done() and not t.cancelled() and t.exception() is not None), None)
-        if failed is not None:
-            failed.result()  # raises the first item's exception; `finally` cancels the rest
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+    failure = _first_failure(t.exception() for t in tasks if not t.cancelled())
+    if failure is not None:
+        raise failure
     for task in tasks:
         result = task.result()
         plan.results[result.index] = result

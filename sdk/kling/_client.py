@@ -27,6 +27,15 @@ from ._retry import Timing
 # Of the caller's httpx_args, what also applies to image downloads. Never headers, cookies or auth: the
 # image CDN is another host and must not see the API's credentials.
 _DOWNLOAD_ARGS = frozenset({"transport", "verify", "cert", "proxy", "trust_env", "http1", "http2"})
+# httpx_args the generated client sets itself, under these names of its own.
+_CLIENT_OPTIONS = {
+    "headers": "headers",
+    "cookies": "cookies",
+    "verify": "verify_ssl",
+    "follow_redirects": "follow_redirects",
+}
+# httpx_args that Kling's own arguments own.
+_OWN_ARGS = ("base_url", "timeout")
 
 
 class _BaseKling:
@@ -59,19 +68,25 @@ class _BaseKling:
         self.max_retries: int = max_retries
         user_args = dict(httpx_args or {})
         user_args.pop("auth", None)
+        for name in _OWN_ARGS:
+            if name in user_args:
+                raise ValidationError("httpx_args", f"{name!r} is set by Kling's own {name} argument, not httpx_args")
+        # The generated client passes these to httpx itself: hand them over under its own names.
+        client_options = {option: user_args.pop(name) for name, option in _CLIENT_OPTIONS.items() if name in user_args}
         self._api: AuthenticatedClient = kling_auth.authenticated_client(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout) if isinstance(timeout, int | float) else timeout,
             auth=auth,
             raise_on_unexpected_status=True,
             httpx_args=user_args,
+            **client_options,
         )
         self._access_key = auth.access_key
         self._download_args: dict[str, Any] = {
             "timeout": DOWNLOAD_TIMEOUT,
             "follow_redirects": True,
             "max_redirects": DOWNLOAD_MAX_REDIRECTS,
-            **{name: value for name, value in user_args.items() if name in _DOWNLOAD_ARGS},
+            **{name: value for name, value in (httpx_args or {}).items() if name in _DOWNLOAD_ARGS},
         }
         self._download_schemes: frozenset[str] = frozenset({"https", scheme})
         self._timing = Timing()
