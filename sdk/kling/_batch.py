@@ -70,7 +70,7 @@ def slots_needed(request: CreateImageTaskRequest) -> int:
 
 
 def _is_quota_full(error: KlingError) -> bool:
-    return isinstance(error, RateLimitError) and error.code == QUOTA_FULL_CODE
+    return False
 
 
 def _backoff(attempt: int) -> float:
@@ -287,8 +287,12 @@ class _AsyncSlots:
         self._running += 1
 
     def stop(self) -> None:
-        # Read by acquire()'s predicate the next time it is woken; the batch cancels its waiting tasks anyway.
+        # Read by the waits' predicates the next time they wake; the batch cancels its tasks anyway.
         self._stopped = True
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
 
     async def release(self, need: int, *, was_created: bool) -> None:
         async with self._changed:
@@ -309,8 +313,12 @@ class _AsyncSlots:
                 return True
             if self._running == 0:
                 return False
+            # asyncio.timeout, not wait_for: on 3.11, wait_for can swallow a cancellation that races a wake-up.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait_for(lambda: self._ended > seen), at_most)
+                async with asyncio.timeout(at_most):
+                    await self._changed.wait_for(lambda: self._stopped or self._ended > seen)
+            if self._stopped:
+                raise _Stopped
             return True
 
 
@@ -347,6 +355,8 @@ async def arun_batch(
             _logger.debug("quota full (1303) and none of the batch's tasks running: retrying in %.1f s", delay)
             await sleep(delay)
             attempt += 1
+            if pool.stopped:
+                raise _Stopped
 
     async def work(turn: int, index: int, need: int, request: CreateImageTaskRequest) -> BatchResult:
         await pool.acquire(turn, need)

@@ -8,13 +8,16 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pytest
-from kling import ContentPolicyError, KlingError, RateLimitError, TaskFailedError, ValidationError
+from kling import AsyncKling, ContentPolicyError, Kling, KlingError, RateLimitError, TaskFailedError, ValidationError
 from kling._batch import QUOTA_FULL_CODE, BatchResult, arun_batch, run_batch, slots_needed
 from kling._constants import BATCH_QUOTA_BACKOFF_MAX_SECONDS
 from kling._errors import api_error
-from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask
+from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageResult, ImageTask
+from kling_api.types import Unset
+from kling_emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, create_app, run_emulator
 from kling_spec import load_spec
 
 from ._helpers import FakeTime
@@ -268,3 +271,76 @@ def test_batch_result_ok_needs_a_task_and_no_error() -> None:
 def test_slots_needed_defaults_to_one() -> None:
     assert slots_needed(CreateImageTaskRequest(prompt="x")) == 1
     assert slots_needed(CreateImageTaskRequest(prompt="x", n=4)) == 4
+
+
+# -- end to end: the real client against the emulator with a three-slot account --------------------------------
+
+
+def test_a_batch_through_the_client_stays_within_a_small_quota_on_the_emulator(flavor: str, tmp_path: Path) -> None:
+    # One clock for the emulator's timeline and the client's sleeps: waiting costs no real time. It starts
+    # at the real time because the client signs its tokens with it.
+    clock = FakeTime(now=time.time())
+    app = create_app(
+        keys={DEMO_ACCESS_KEY: DEMO_SECRET_KEY}, slots=3, clock=clock, processing_after=1.0, succeed_after=3.0
+    )
+    batch = [
+        CreateImageTaskRequest(prompt=f"lighthouse {i}", external_task_id=f"batch-{i}", n=1 + i % 2) for i in range(6)
+    ]
+    with run_emulator(app) as base_url:
+        # No retries in the client: every 1303 reaches the batch, which must absorb it.
+        if flavor == "sync":
+            with Kling(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, base_url=base_url, max_retries=0) as client:
+                client._timing = clock.timing()
+                client.images.create("started elsewhere, holds two of the three slots", n=2)
+                results = run_batch(
+                    batch,
+                    slots=3,
+                    create=client.images.create,
+                    wait=lambda task_id: client.images.wait(task_id, timeout=600),
+                    deadline_seconds=600,
+                    clock=clock,
+                    sleep=clock.sleep,
+                )
+                saved = client.images.download(results[1].task, tmp_path)  # type: ignore[arg-type]
+        else:
+
+            async def go() -> tuple[list[BatchResult], list[Path]]:
+                async with AsyncKling(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, base_url=base_url, max_retries=0) as client:
+                    client._timing = clock.timing()
+                    await client.images.create("started elsewhere, holds two of the three slots", n=2)
+
+                    async def wait(task_id: str) -> ImageTask:
+                        return await client.images.wait(task_id, timeout=600)
+
+                    results = await arun_batch(
+                        batch,
+                        slots=3,
+                        create=client.images.create,
+                        wait=wait,
+                        deadline_seconds=600,
+                        clock=clock,
+                        sleep=clock.async_sleep,
+                    )
+                    return results, await client.images.download(results[1].task, tmp_path)  # type: ignore[arg-type]
+
+            results, saved = asyncio.run(go())
+
+    assert [r.ok for r in results] == [True] * 6, [r.error for r in results]
+    tasks = [r.task for r in results if r.task is not None]
+    # In input order, each result the task of its own request...
+    assert [external_id(task) for task in tasks] == [f"batch-{i}" for i in range(6)]
+    assert [len(images(task)) for task in tasks] == [1, 2, 1, 2, 1, 2]
+    # ...and the emulator saw each request exactly once (plus the task started elsewhere).
+    assert len(app.state.emulator.tasks) == 7
+    assert [p.name for p in saved] == [f"{tasks[1].task_id}-0.png", f"{tasks[1].task_id}-1.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in saved)
+
+
+def external_id(task: ImageTask) -> str | None:
+    info = task.task_info
+    return None if isinstance(info, Unset) or isinstance(info.external_task_id, Unset) else info.external_task_id
+
+
+def images(task: ImageTask) -> list[ImageResult]:
+    result = task.task_result
+    return [] if isinstance(result, Unset) or isinstance(result.images, Unset) else result.images

@@ -14,7 +14,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from kling import DownloadError
+from kling._images import Images as SdkImages
 from kling.cli import API_ERROR, INTERRUPTED, INVALID_TOKEN, OK, TASK_FAILED, TIMEOUT, USAGE, cli
+from kling.cli import _images as kling_images
 from kling.cli._output import WaitProgress
 from kling_auth import ACCESS_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, sign_token
 from kling_emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, FaultConfig, create_app, run_emulator
@@ -207,6 +210,22 @@ def test_download_of_an_unfinished_task_says_how_to_wait(slow_emulator: Emulator
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_failed_download_exits_3_and_says_how_to_download_again(
+    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(self: object, task: object, directory: object, *, watermark: bool = False) -> list[Path]:
+        raise DownloadError("https://cdn.example.com/image.png", "not a PNG or JPEG image")
+
+    monkeypatch.setattr(SdkImages, "download", refused)
+    result = kling("--base-url", emulator.base_url, "images", "generate", "a fox", "--out", str(tmp_path))
+
+    assert result.exit_code == API_ERROR
+    line = error_line(result)
+    assert "not a PNG or JPEG image" in line
+    task_id = result.stderr.split("created task ", 1)[1].split()[0]
+    assert line.endswith(f"kling --base-url {emulator.base_url} images download {task_id} --out {tmp_path}")
+
+
 # -- exit codes -----------------------------------------------------------------------------------
 
 
@@ -313,6 +332,21 @@ def test_ctrl_c_while_waiting_exits_130_and_says_how_to_resume(
 
     assert result.exit_code == INTERRUPTED
     assert "images wait " in error_line(result)
+
+
+def test_ctrl_c_anywhere_else_exits_130_without_a_traceback(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    task_id = created_task_id(emulator)
+
+    def interrupted(task: object) -> list[str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kling_images, "task_lines", interrupted)
+    result = kling("--base-url", emulator.base_url, "images", "get", task_id)
+
+    assert result.exit_code == INTERRUPTED
+    assert error_line(result) == "error: interrupted"
 
 
 # -- auth -----------------------------------------------------------------------------------------

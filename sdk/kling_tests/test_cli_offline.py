@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
+import signal
 import subprocess
 import sys
 from importlib.machinery import ModuleSpec
@@ -96,7 +99,11 @@ def test_the_emulator_command_says_how_to_install_the_emulator(monkeypatch: pyte
     def without_uvicorn(name: str, package: str | None = None) -> ModuleSpec | None:
         return None if name == "uvicorn" else real_find_spec(name, package)
 
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the emulator was started without its dependencies")
+
     monkeypatch.setattr(importlib.util, "find_spec", without_uvicorn)
+    monkeypatch.setattr(subprocess, "Popen", no_process)
     result = kling("emulator", "--port", "0")
 
     assert result.exit_code == USAGE
@@ -120,3 +127,27 @@ def test_the_installed_entry_point_runs_and_passes_emulator_options_through() ->
     # argparse's help of kling_emulator, not click's: the option went through untouched.
     assert "usage: kling-emulator" in emulator_help.stdout
     assert "--processing-after" in emulator_help.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_stopping_kling_emulator_stops_the_server_it_started() -> None:
+    """SIGTERM to `kling emulator` (docker stop, systemd) reaches the server: no orphan keeps the port."""
+    script = Path(sys.executable).with_name("kling")
+    if not script.exists():
+        pytest.skip("the kling console script is not installed in this environment")
+    process = subprocess.Popen(  # noqa: S603
+        [script, "emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # its own process group, so cleanup reaches an orphan too
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("Kling emulator on http://")
+        process.send_signal(signal.SIGTERM)
+        # stdout reaches EOF only once every holder of the pipe, the server included, has exited.
+        process.communicate(timeout=20)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)

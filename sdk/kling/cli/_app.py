@@ -6,6 +6,7 @@ import logging
 import os
 import shlex
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -48,12 +49,13 @@ class CliState:
         keys = self.keys(base_url)
         return ctx.with_resource(Kling(keys.access_key, keys.secret_key, base_url=base_url))
 
+    def command(self, *words: str) -> str:
+        """A ``kling`` command line to copy, with this run's --base-url when one was given."""
+        prefix = ["kling", "--base-url", self.base_url_flag] if self.base_url_flag else ["kling"]
+        return shlex.join([*prefix, *words])
+
     def resume_command(self, task_id: str) -> str:
-        words = ["kling"]
-        if self.base_url_flag:
-            words += ["--base-url", self.base_url_flag]
-        words += ["images", "wait", task_id]
-        return shlex.join(words)
+        return self.command("images", "wait", task_id)
 
 
 def state_of(ctx: click.Context) -> CliState:
@@ -93,7 +95,7 @@ def _json_mode(ctx: click.Context) -> bool:
     return bool(ctx.params.get("json_output"))
 
 
-def _resume(ctx: click.Context) -> Any:
+def _resume(ctx: click.Context) -> Callable[[str], str]:
     state = ctx.find_object(CliState)
     if state is not None:
         return state.resume_command

@@ -7,8 +7,13 @@ and its server dependencies are an optional extra, and a plain client install wo
 from __future__ import annotations
 
 import importlib.util
+import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 import click
 
@@ -17,7 +22,7 @@ from ._errors import CliError, Interrupted
 from ._exit_codes import USAGE
 
 #: What ``python -m kling_emulator`` needs: the package and its server dependencies.
-EMULATOR_MODULES = ("kling_emulator", "starlette")
+EMULATOR_MODULES = ("kling_emulator", "starlette", "uvicorn")
 INSTALL_HINT = "the emulator is not installed: pip install 'kling-client[emulator]'"
 
 
@@ -38,10 +43,32 @@ def emulator(args: tuple[str, ...]) -> None:
         raise CliError(INSTALL_HINT, exit_code=USAGE)
     # The same interpreter, so the emulator comes from this environment.
     process = subprocess.Popen([sys.executable, "-m", "kling_emulator", *args])  # noqa: S603 - fixed argv head
+    with _forwarding_signals(process):
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:
+            # The child got the same Ctrl-C (same process group); let it shut down cleanly.
+            process.wait()
+            raise Interrupted("emulator stopped") from None
+    # A child killed by a signal reports -N; shells say 128 + N.
+    sys.exit(code if code >= 0 else 128 - code)
+
+
+@contextmanager
+def _forwarding_signals(process: subprocess.Popen[bytes]) -> Iterator[None]:
+    """Pass SIGTERM/SIGHUP on to the emulator: stopping ``kling emulator`` must not orphan the server."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        process.send_signal(signum)
+
+    names = ("SIGTERM", "SIGHUP")  # SIGHUP does not exist on Windows
+    forwarded = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    previous = {signum: signal.signal(signum, forward) for signum in forwarded}
     try:
-        code = process.wait()
-    except KeyboardInterrupt:
-        # The child got the same Ctrl-C; let it shut down cleanly.
-        process.wait()
-        raise Interrupted("emulator stopped") from None
-    sys.exit(code)
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

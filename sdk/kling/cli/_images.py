@@ -9,7 +9,7 @@ from typing import Any
 import click
 from kling_api.models import AspectRatio, ImageReference, ImageTask, ModelName, Resolution, TaskStatus, WatermarkInfo
 
-from .. import Kling
+from .. import DownloadError, Kling
 from ._app import CliState, cli, state_of
 from ._errors import CliError, Interrupted
 from ._exit_codes import API_ERROR, TASK_FAILED
@@ -58,13 +58,22 @@ def _wait(client: Kling, state: CliState, task_id: str, timeout: float | None) -
 def _download(client: Kling, state: CliState, task: ImageTask, out: Path, *, watermark: bool) -> list[Path]:
     count = len(image_urls(task, watermark=watermark))
     state.output.note(f"downloading {count} image(s) to {out}")
+    flags = ["--watermark"] if watermark else []
+    again = state.command("images", "download", task.task_id, "--out", str(out), *flags)
     try:
         return client.images.download(task, out, watermark=watermark)
-    except KeyboardInterrupt:
-        raise Interrupted(
-            f"interrupted; download again with: kling images download {task.task_id} --out {out}",
+    except DownloadError as error:
+        # The task succeeded and its images stay available for a while: say how to fetch them again.
+        raise CliError(
+            f"download failed: {error}. The task succeeded; download again with: {again}",
+            exit_code=API_ERROR,
             task_id=task.task_id,
+            url=error.url,
+            reason=error.reason,
+            retry=again,
         ) from None
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted; download again with: {again}", task_id=task.task_id) from None
 
 
 def _print_result(state: CliState, task: ImageTask, paths: list[Path], *, downloaded: bool) -> None:
