@@ -6,6 +6,8 @@ with Kling() as client:  # keys from KLING_ACCESS_KEY / KLING_SECRET_KEY
     task = client.images.generate("A lighthouse on a cliff at dusk")
 """
 
+from ._batch import BatchResult
+from ._callbacks import parse_callback
 from ._client import AsyncKling, Kling
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT
 from ._errors import (
@@ -41,6 +43,7 @@ __all__ = [
     "AccountError",
     "AsyncKling",
     "AuthenticationError",
+    "BatchResult",
     "ContentPolicyError",
     "DownloadError",
     "InvalidRequestError",
@@ -56,4 +59,5 @@ __all__ = [
     "TaskFailedError",
     "TaskTimeoutError",
     "ValidationError",
+    "parse_callback",
 ]

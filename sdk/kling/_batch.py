@@ -31,7 +31,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for_futures
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask
 
@@ -54,7 +54,8 @@ class BatchResult:
     """One request's outcome: ``task`` (the succeeded task) or ``error``, at ``index`` in the input."""
 
     index: int
-    request: CreateImageTaskRequest
+    # Out of the repr: a request may carry a reference image of several MB in Base64.
+    request: CreateImageTaskRequest = field(repr=False)
     task: ImageTask | None = None
     error: KlingError | None = None
 
@@ -70,7 +71,7 @@ def slots_needed(request: CreateImageTaskRequest) -> int:
 
 
 def _is_quota_full(error: KlingError) -> bool:
-    return False
+    return isinstance(error, RateLimitError) and error.code == QUOTA_FULL_CODE
 
 
 def _backoff(attempt: int) -> float:

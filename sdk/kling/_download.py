@@ -61,7 +61,8 @@ def redact_url(url: httpx.URL | str) -> str:
     if isinstance(url, httpx.URL):
         port = f":{url.port}" if url.port is not None else ""
         path = url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
-        text = f"{url.scheme}://{url.host}{port}{path}" if url.host else f"{url.scheme}:{path}"
+        host = f"[{url.host}]" if ":" in url.host else url.host
+        text = f"{url.scheme}://{host}{port}{path}" if host else f"{url.scheme}:{path}"
     else:
         text = re.split(r"[?#]", url, maxsplit=1)[0]
         text = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1", text)

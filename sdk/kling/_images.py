@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -16,11 +16,12 @@ from urllib.parse import quote
 
 import kling_spec
 from kling_api.api.images import create_image_task, get_image_task, list_image_tasks
-from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask
+from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask, ImageTaskCallback
 from kling_api.types import Response
 
 from . import _answers
-from ._constants import DEFAULT_WAIT_TIMEOUT, DOWNLOAD_MAX_BYTES
+from ._batch import BatchResult, arun_batch, run_batch
+from ._constants import DEFAULT_BATCH_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, DOWNLOAD_MAX_BYTES
 from ._download import adownload_images, download_images
 from ._errors import (
     TASK_NOT_FOUND_CODE,
@@ -49,6 +50,29 @@ _GENERATIONS = "/v1/images/generations"
 # The resources have a method named list: annotations inside them name the types through these aliases.
 _Tasks = list[ImageTask]
 _Paths = list[Path]
+_Results = list[BatchResult]
+
+
+def _batch_requests(
+    items: Iterable[str | CreateImageTaskRequest], fields: dict[str, Any]
+) -> list[CreateImageTaskRequest]:
+    """Every item of a batch as a checked request; one bad item refuses the whole batch before anything is sent."""
+    requests = []
+    for index, item in enumerate(items):
+        try:
+            requests.append(build_create_request(item, fields))
+        except ValidationError as error:
+            field = f"items[{index}].{error.field}" if error.field else f"items[{index}]"
+            raise ValidationError(field, error.rule) from None
+    return requests
+
+
+def _callback_task_id(callback: object) -> str:
+    if not isinstance(callback, ImageTaskCallback):
+        raise ValidationError("callback", "must be an ImageTaskCallback: parse the body with kling.parse_callback")
+    return callback.task_id
+
+
 # Ids that would change the path once sent (httpx removes dot segments): refused before sending.
 _PATH_CHANGING_IDS = frozenset({"", ".", ".."})
 
@@ -297,6 +321,39 @@ class Images:
             max_bytes=DOWNLOAD_MAX_BYTES,
         )
 
+    def generate_many(
+        self,
+        items: Iterable[str | CreateImageTaskRequest],
+        *,
+        concurrency: int = DEFAULT_BATCH_CONCURRENCY,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        **fields: Any,
+    ) -> _Results:
+        """Generate every item (a prompt or a request; ``fields`` apply to each), ``concurrency`` slots at a time.
+
+        A task holds ``n`` slots, as the API counts them. When the account's quota is full (1303), an item
+        waits for a slot instead of failing, for up to ``timeout`` seconds; its wait has the same deadline.
+        Results come in input order, each with its task or its own KlingError. Every item is checked before
+        anything is sent. An exception that is not a KlingError (a bug, KeyboardInterrupt) stops the batch and
+        propagates: tasks already created keep running on the server.
+        """
+        requests = _batch_requests(items, fields)
+        timing = self._client._timing
+        return run_batch(
+            requests,
+            slots=concurrency,
+            create=self.create,
+            wait=lambda task_id: self.wait(task_id, timeout=timeout),
+            deadline_seconds=timeout,
+            clock=timing.clock,
+            sleep=timing.sleep,
+        )
+
+    def confirm_callback(self, callback: ImageTaskCallback) -> ImageTask:
+        """The task a callback speaks of, as the API reports it now: callbacks are unsigned, so a careful
+        receiver acts on the queried task, never on the callback's own claims."""
+        return self.get(_callback_task_id(callback))
+
 
 class AsyncImages:
     """Image-generation tasks: ``client.images`` of an AsyncKling."""
@@ -456,3 +513,32 @@ class AsyncImages:
             allowed_schemes=self._client._download_schemes,
             max_bytes=DOWNLOAD_MAX_BYTES,
         )
+
+    async def generate_many(
+        self,
+        items: Iterable[str | CreateImageTaskRequest],
+        *,
+        concurrency: int = DEFAULT_BATCH_CONCURRENCY,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - each item's deadline, not an I/O timeout
+        **fields: Any,
+    ) -> _Results:
+        """Generate every item, ``concurrency`` slots at a time: see ``Images.generate_many``."""
+        requests = _batch_requests(items, fields)
+        timing = self._client._timing
+
+        async def wait(task_id: str) -> ImageTask:
+            return await self.wait(task_id, timeout=timeout)
+
+        return await arun_batch(
+            requests,
+            slots=concurrency,
+            create=self.create,
+            wait=wait,
+            deadline_seconds=timeout,
+            clock=timing.clock,
+            sleep=timing.async_sleep,
+        )
+
+    async def confirm_callback(self, callback: ImageTaskCallback) -> ImageTask:
+        """The task a callback speaks of, as the API reports it now (callbacks are unsigned)."""
+        return await self.get(_callback_task_id(callback))

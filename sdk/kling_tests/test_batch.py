@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import httpx
 import pytest
 from kling import AsyncKling, ContentPolicyError, Kling, KlingError, RateLimitError, TaskFailedError, ValidationError
 from kling._batch import QUOTA_FULL_CODE, BatchResult, arun_batch, run_batch, slots_needed
@@ -273,7 +274,7 @@ def test_slots_needed_defaults_to_one() -> None:
     assert slots_needed(CreateImageTaskRequest(prompt="x", n=4)) == 4
 
 
-# -- end to end: the real client against the emulator with a three-slot account --------------------------------
+# -- end to end: the real client's generate_many against the emulator with a three-slot account ----------------
 
 
 def test_a_batch_through_the_client_stays_within_a_small_quota_on_the_emulator(flavor: str, tmp_path: Path) -> None:
@@ -292,15 +293,7 @@ def test_a_batch_through_the_client_stays_within_a_small_quota_on_the_emulator(f
             with Kling(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, base_url=base_url, max_retries=0) as client:
                 client._timing = clock.timing()
                 client.images.create("started elsewhere, holds two of the three slots", n=2)
-                results = run_batch(
-                    batch,
-                    slots=3,
-                    create=client.images.create,
-                    wait=lambda task_id: client.images.wait(task_id, timeout=600),
-                    deadline_seconds=600,
-                    clock=clock,
-                    sleep=clock.sleep,
-                )
+                results = client.images.generate_many(batch, concurrency=3, timeout=600)
                 saved = client.images.download(results[1].task, tmp_path)  # type: ignore[arg-type]
         else:
 
@@ -308,19 +301,7 @@ def test_a_batch_through_the_client_stays_within_a_small_quota_on_the_emulator(f
                 async with AsyncKling(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, base_url=base_url, max_retries=0) as client:
                     client._timing = clock.timing()
                     await client.images.create("started elsewhere, holds two of the three slots", n=2)
-
-                    async def wait(task_id: str) -> ImageTask:
-                        return await client.images.wait(task_id, timeout=600)
-
-                    results = await arun_batch(
-                        batch,
-                        slots=3,
-                        create=client.images.create,
-                        wait=wait,
-                        deadline_seconds=600,
-                        clock=clock,
-                        sleep=clock.async_sleep,
-                    )
+                    results = await client.images.generate_many(batch, concurrency=3, timeout=600)
                     return results, await client.images.download(results[1].task, tmp_path)  # type: ignore[arg-type]
 
             results, saved = asyncio.run(go())
@@ -344,3 +325,38 @@ def external_id(task: ImageTask) -> str | None:
 def images(task: ImageTask) -> list[ImageResult]:
     result = task.task_result
     return [] if isinstance(result, Unset) or isinstance(result.images, Unset) else result.images
+
+
+def test_a_results_repr_leaves_out_the_request_and_its_image_payload() -> None:
+    request = CreateImageTaskRequest(prompt="x", image="QUJD" * 1000)
+
+    assert "QUJD" not in repr(BatchResult(3, request, error=spec_error(400, "contentSecurity")))
+
+
+def test_generate_many_refuses_a_bad_item_before_sending_anything(flavor: str) -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    httpx_args = {"transport": httpx.MockTransport(answer)}
+    items: list[str | CreateImageTaskRequest] = ["a fox", CreateImageTaskRequest(prompt="an owl", n=10), "a cat"]
+
+    def run() -> None:
+        if flavor == "sync":
+            with Kling("ak", "s" * 32, base_url="https://api.example", httpx_args=httpx_args) as client:
+                client.images.generate_many(items)
+            return
+
+        async def go() -> None:
+            async with AsyncKling("ak", "s" * 32, base_url="https://api.example", httpx_args=httpx_args) as client:
+                await client.images.generate_many(items)
+
+        asyncio.run(go())
+
+    with pytest.raises(ValidationError) as refused:
+        run()
+    assert refused.value.field == "items[1].n"
+    assert "9" in refused.value.rule
+    assert sent == []

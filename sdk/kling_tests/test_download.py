@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import io
+import os
+import stat
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ import httpx
 import pytest
 import respx
 from kling import DownloadError
-from kling._download import adownload_images, download_images
+from kling._download import adownload_images, download_images, redact_url
 from kling_api.models import ImageTask
 from kling_spec import load_spec
 from PIL import Image
@@ -379,3 +381,91 @@ def test_errors_name_the_url_without_its_signature(
     for secret in ("SECRET-SIG", "pw", "Expires"):
         assert secret not in str(caught.value)
     assert files(tmp_path) == []
+
+
+def test_an_exception_that_is_not_a_download_error_still_leaves_no_file(mode: str, tmp_path: Path) -> None:
+    class Exploding(Body):
+        def _chunks(self) -> Iterator[bytes]:
+            yield PNG[:10]
+            raise RuntimeError("a bug somewhere below")
+
+    router = respx.Router()
+    router.get(f"{CDN}/a.png").mock(return_value=httpx.Response(200, stream=Exploding([PNG])))
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        run(mode, router, one_image(f"{CDN}/a.png"), tmp_path)
+    assert files(tmp_path) == []
+
+
+def test_a_cancelled_async_download_leaves_no_file(tmp_path: Path) -> None:
+    async def go() -> None:
+        first_chunk_sent = asyncio.Event()
+
+        class Stalling(httpx.AsyncByteStream):
+            async def __aiter__(self) -> AsyncIterator[bytes]:
+                yield PNG[:10]
+                first_chunk_sent.set()
+                await asyncio.Event().wait()  # never comes
+                yield PNG[10:]
+
+        router = respx.Router()
+        router.get(f"{CDN}/a.png").mock(return_value=httpx.Response(200, stream=Stalling()))
+        async with httpx.AsyncClient(transport=httpx.MockTransport(router.handler)) as http:
+            download = asyncio.create_task(
+                adownload_images(
+                    http, one_image(f"{CDN}/a.png"), tmp_path, watermark=False, allowed_schemes=HTTPS, max_bytes=TEN_MB
+                )
+            )
+            await first_chunk_sent.wait()
+            await asyncio.sleep(0)  # let the downloader write the first chunk
+            assert len(files(tmp_path)) == 1  # the temporary file exists...
+            download.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await download
+
+    asyncio.run(go())
+    assert files(tmp_path) == []  # ...and is gone after the cancellation
+
+
+def test_a_symlink_planted_at_the_final_name_is_replaced_not_followed(mode: str, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(b"keep me")
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "783510947463159851-0.png").symlink_to(outside)
+    router = respx.Router()
+    router.get(f"{CDN}/a.png").respond(200, content=PNG)
+
+    [path] = run(mode, router, one_image(f"{CDN}/a.png"), target)
+
+    assert not path.is_symlink()
+    assert path.read_bytes() == PNG
+    assert outside.read_bytes() == b"keep me"
+
+
+def test_saved_files_get_the_usual_permissions(mode: str, tmp_path: Path) -> None:
+    router = respx.Router()
+    router.get(f"{CDN}/a.png").respond(200, content=PNG)
+    previous = os.umask(0o022)
+    try:
+        [path] = run(mode, router, one_image(f"{CDN}/a.png"), tmp_path)
+    finally:
+        os.umask(previous)
+
+    # Readable by others, as any file the user saves (a bare temporary file would be 0600).
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://u:p@cdn.example:8443/a/b.png?X-Signature=s#f", "https://cdn.example:8443/a/b.png"),
+        ("http://[::1]:8000/img.png?token=t", "http://[::1]:8000/img.png"),
+        ("not a url?secret=1", "not a url"),
+        ("https://user:pw@host/x?y", "https://host/x"),
+    ],
+)
+def test_redacted_urls_keep_where_and_drop_credentials(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+    if url.startswith("http"):
+        assert redact_url(httpx.URL(url)) == shown
