@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any, TypeVar
 
 import httpx
@@ -29,7 +30,9 @@ from ._errors import (
     APITimeoutError,
     KlingError,
     MalformedResponseError,
+    RateLimitError,
     ServerError,
+    ValidationError,
     api_error,
 )
 from ._retry import retry_after_seconds
@@ -47,16 +50,21 @@ def error_from_exception(error: BaseException) -> KlingError | None:
     if isinstance(error, KlingError):
         return error
     if isinstance(error, api_errors.ResponseError):
-        return _error_from_status(error.status_code, error.content, error.problem)
+        converted = _error_from_status(error.status_code, error.content, error.problem)
+        converted._retry_after = retry_after_seconds(error.headers)
+        return converted
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(f"no answer in time ({type(error).__name__})")
     if isinstance(error, httpx.TransportError):
         return APIConnectionError(f"connection failed ({type(error).__name__}: {error})")
     if isinstance(error, httpx.HTTPError):
         return APIConnectionError(f"HTTP failure ({type(error).__name__}: {error})")
+    if isinstance(error, httpx.InvalidURL):
+        return ValidationError("url", f"the request cannot be sent: {error}")
     if isinstance(error, ValueError | TypeError | KeyError | AttributeError | RecursionError):
-        # The generated parser is meant to raise MalformedResponse; this is the belt to its braces.
-        return MalformedResponseError(f"unreadable answer ({type(error).__name__}: {error})", http_status=0)
+        # The generated client turns every unreadable answer into a ResponseError: what is left was raised
+        # while building the request (a value that cannot be serialised), before anything was sent.
+        return ValidationError("request", f"cannot be sent: {type(error).__name__}: {error}")
     return None
 
 
@@ -66,6 +74,9 @@ def _error_from_status(status: int, content: bytes, problem: str) -> APIError:
         # Not the documented shape (no request_id, an undocumented status...), but the code says what happened.
         return api_error(status, *envelope)
     excerpt = api_errors.excerpt(content, _EXCERPT_CHARS)
+    if status == HTTPStatus.TOO_MANY_REQUESTS:
+        # A rate limiter in front of the API (a CDN page) still means: slow down and retry.
+        return RateLimitError(f"rate limited without the API's envelope; body starts {excerpt!r}", http_status=status)
     if status >= 500:
         # An HTML page from a gateway is still the server failing: worth a retry, with its status.
         return ServerError(f"server error without the API's envelope; body starts {excerpt!r}", http_status=status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from types import TracebackType
@@ -38,6 +39,16 @@ _CLIENT_OPTIONS = {
 _OWN_ARGS = ("base_url", "timeout")
 
 
+def _check_timeout_argument(timeout: object) -> None:
+    """A per-request timeout: None (no limit), an httpx.Timeout, or a finite number of seconds above 0."""
+    if timeout is None or isinstance(timeout, httpx.Timeout):
+        return
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool):
+        raise ValidationError("timeout", f"must be seconds or an httpx.Timeout, got {type(timeout).__name__}")
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise ValidationError("timeout", f"must be a finite number of seconds above 0, got {timeout!r}")
+
+
 class _BaseKling:
     """What both clients share: configuration, the generated client, timing hooks."""
 
@@ -54,13 +65,21 @@ class _BaseKling:
         configure_from_env()
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ValidationError("max_retries", f"must be an integer >= 0, got {max_retries!r}")
+        if base_url is not None and not isinstance(base_url, str):
+            raise ValidationError("base_url", f"must be a URL string, got {type(base_url).__name__}")
+        if httpx_args is not None and not isinstance(httpx_args, Mapping):
+            raise ValidationError(
+                "httpx_args", f"must be a mapping of httpx.Client arguments, got {type(httpx_args).__name__}"
+            )
+        _check_timeout_argument(timeout)
         self.base_url: str = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         try:
-            scheme = httpx.URL(self.base_url).scheme
+            url = httpx.URL(self.base_url)
         except httpx.InvalidURL as error:
             raise ValidationError("base_url", f"is not a URL: {error}") from None
-        if scheme not in ("http", "https"):
-            raise ValidationError("base_url", f"must be an http(s) URL, got {self.base_url!r}")
+        scheme = url.scheme
+        if scheme not in ("http", "https") or not url.host:
+            raise ValidationError("base_url", f"must be an http(s) URL with a host, got {self.base_url!r}")
         try:
             auth = kling_auth.KlingAuth(access_key, secret_key)
         except kling_auth.MissingCredentialsError as error:

@@ -26,6 +26,8 @@ RETRY_MAX_DELAY_SECONDS: Final = 8.0
 RETRY_MIN_DELAY_SECONDS: Final = 0.25
 #: A server's Retry-After (seconds) is honoured, up to this; a larger value is capped rather than obeyed.
 RETRY_AFTER_MAX_SECONDS: Final = 60.0
+#: Longest task id / external_task_id sent in a path: ids are short, and a huge one makes an invalid URL.
+MAX_TASK_ID_CHARS: Final = 1024
 #: A generated external_task_id is this prefix + uuid4 hex, so every create can be looked up after a failure.
 EXTERNAL_TASK_ID_PREFIX: Final = "kling-"
 

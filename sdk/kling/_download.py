@@ -185,6 +185,10 @@ class _ImageFile:
         if kind is not None:
             self.discard()
 
+    @property
+    def size(self) -> int:
+        return self._size
+
     def write(self, chunk: bytes) -> None:
         self._size += len(chunk)
         if self._size > self._max_bytes:
@@ -229,6 +233,12 @@ class _ImageFile:
         if self._fd is not None:
             fd, self._fd = self._fd, None
             os.close(fd)
+
+
+def _received(response: httpx.Response, image: _ImageFile) -> int:
+    """Bytes that came over the wire; a response built with its body already in memory (an
+    httpx.MockTransport answer) counts none, and then what was written is what came."""
+    return response.num_bytes_downloaded or image.size
 
 
 # -- sync ---------------------------------------------------------------------------------------------------
@@ -280,7 +290,7 @@ def _save(response: httpx.Response, stem: str, folder: Path, url: str, max_bytes
                 image.write(chunk)
         except httpx.HTTPError as error:
             raise DownloadError(url, _transport_reason(error)) from error
-        return image.commit(response.num_bytes_downloaded, declared)
+        return image.commit(_received(response, image), declared)
 
 
 # -- async --------------------------------------------------------------------------------------------------
@@ -334,7 +344,7 @@ async def _asave(response: httpx.Response, stem: str, folder: Path, url: str, ma
                 image.write(chunk)
         except httpx.HTTPError as error:
             raise DownloadError(url, _transport_reason(error)) from error
-        return image.commit(response.num_bytes_downloaded, declared)
+        return image.commit(_received(response, image), declared)
 
 
 __all__ = ["adownload_images", "download_images", "redact_url", "safe_file_stem"]

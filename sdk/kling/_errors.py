@@ -38,6 +38,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import kling_auth
+from kling_api.errors import redact
 
 if TYPE_CHECKING:
     from kling_api.models import ImageTask
@@ -85,7 +86,8 @@ class APIError(KlingError):
         request_id: str | None = None,
         retryable: bool | None = None,
     ) -> None:
-        self.message = message
+        # The server's words are repeated, never a token it may have echoed back.
+        self.message = redact(message)
         self.http_status = http_status
         self.code = code
         self.request_id = request_id
@@ -147,7 +149,7 @@ class MalformedResponseError(APIError):
         code: int | None = None,
         request_id: str | None = None,
     ) -> None:
-        self.body_excerpt = body_excerpt
+        self.body_excerpt = redact(body_excerpt)
         super().__init__(message, http_status=http_status, code=code, request_id=request_id, retryable=False)
 
     def _describe(self) -> str:
@@ -226,6 +228,8 @@ RETRYABLE_CODES: frozenset[int] = frozenset({1302, 1303, 5000, 5001, 5002})
 
 #: Code 1201 is also "task not found by id/external id" on a query.
 TASK_NOT_FOUND_CODE = 1201
+#: "Requested resource does not exist" (HTTP 404): what a lookup of an unknown id may also answer.
+RESOURCE_NOT_FOUND_CODE = 1203
 
 _STATUS_TO_ERROR: dict[int, type[APIError]] = {
     400: InvalidRequestError,
@@ -263,6 +267,7 @@ def api_error(http_status: int, code: int | None, message: str, request_id: str 
 
 __all__ = [
     "CODE_TO_ERROR",
+    "RESOURCE_NOT_FOUND_CODE",
     "RETRYABLE_CODES",
     "TASK_NOT_FOUND_CODE",
     "APIConnectionError",

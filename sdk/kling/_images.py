@@ -6,6 +6,7 @@ Decisions live in pure functions (_requests, _answers, _retry, _wait); these cla
 from __future__ import annotations
 
 import inspect
+import math
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -24,6 +25,7 @@ from ._batch import BatchResult, arun_batch, run_batch
 from ._constants import DEFAULT_BATCH_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, DOWNLOAD_MAX_BYTES
 from ._download import adownload_images, download_images
 from ._errors import (
+    RESOURCE_NOT_FOUND_CODE,
     TASK_NOT_FOUND_CODE,
     InvalidRequestError,
     KlingError,
@@ -31,7 +33,7 @@ from ._errors import (
     ValidationError,
 )
 from ._logging import log_decision, log_failure, log_response
-from ._requests import build_create_request, with_external_task_id
+from ._requests import build_create_request, check_task_id, with_external_task_id
 from ._retry import (
     async_retrying,
     create_ambiguous,
@@ -57,6 +59,9 @@ def _batch_requests(
     items: Iterable[str | CreateImageTaskRequest], fields: dict[str, Any]
 ) -> list[CreateImageTaskRequest]:
     """Every item of a batch as a checked request; one bad item refuses the whole batch before anything is sent."""
+    if isinstance(items, str | bytes):
+        # A string is an iterable of one-character prompts: one paid task per character.
+        raise ValidationError("items", "must be a list of prompts or requests, not a single string")
     requests = []
     for index, item in enumerate(items):
         try:
@@ -67,22 +72,30 @@ def _batch_requests(
     return requests
 
 
+def _check_download_arguments(task: object, directory: object) -> None:
+    if not isinstance(task, ImageTask):
+        raise ValidationError("task", f"must be an ImageTask (from get, wait or generate), got {type(task).__name__}")
+    if not isinstance(directory, str | os.PathLike):
+        raise ValidationError("directory", f"must be a folder path, got {type(directory).__name__}")
+
+
 def _callback_task_id(callback: object) -> str:
     if not isinstance(callback, ImageTaskCallback):
         raise ValidationError("callback", "must be an ImageTaskCallback: parse the body with kling.parse_callback")
     return callback.task_id
 
 
-# Ids that would change the path once sent (httpx removes dot segments): refused before sending.
-_PATH_CHANGING_IDS = frozenset({"", ".", ".."})
-
-
 def _check_task_id(task_id: object) -> str:
-    if not isinstance(task_id, str):
-        raise ValidationError("task_id", f"must be a string, got {type(task_id).__name__}")
-    if task_id in _PATH_CHANGING_IDS:
-        raise ValidationError("task_id", f"{task_id!r} is not a task id")
-    return task_id
+    return check_task_id(task_id, "task_id")
+
+
+def _check_timeout(timeout: object) -> float:
+    """A wait's deadline: a finite number of seconds, 0 for a single poll (NaN or infinity would wait forever)."""
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool):
+        raise ValidationError("timeout", f"must be a number of seconds, got {type(timeout).__name__}")
+    if not math.isfinite(timeout) or timeout < 0:
+        raise ValidationError("timeout", f"must be a finite number of seconds, 0 or more, got {timeout!r}")
+    return float(timeout)
 
 
 def _task_path(task_id: str) -> str:
@@ -103,9 +116,10 @@ def _check_page(page: object, page_size: object) -> None:
 
 
 def _is_not_found(error: KlingError) -> bool:
-    """What a lookup by id answers for an unknown task: 400/1201 (documented, 3rd-party) or a 404."""
-    return (isinstance(error, InvalidRequestError) and error.code == TASK_NOT_FOUND_CODE) or isinstance(
-        error, NotFoundError
+    """What a lookup by id answers for an unknown task: 400/1201 (3rd-party reports) or 404/1203 (requested
+    resource does not exist). Anything else (1202, a proxy's bare 404) proves nothing: no second create."""
+    return (isinstance(error, InvalidRequestError) and error.code == TASK_NOT_FOUND_CODE) or (
+        isinstance(error, NotFoundError) and error.code == RESOURCE_NOT_FOUND_CODE
     )
 
 
@@ -286,14 +300,20 @@ class Images:
         (TaskTimeoutError). ``on_update`` sees the task after every poll."""
         task_id = _check_task_id(task_id)
         timing = self._client._timing
-        plan = WaitPlan(task_id, timeout, timing.clock())
+        plan = WaitPlan(task_id, _check_timeout(timeout), timing.clock())
         while True:
-            task = self.get(task_id)
-            plan.last_status = str(task.task_status)
-            if on_update is not None:
-                on_update(task)
-            if decide(task) is Outcome.DONE:
-                return task
+            # One query per poll: a transient failure (timeout, 5xx, 429) is just a missed poll, and the
+            # wait's own deadline, not a retry budget, decides when to give up.
+            try:
+                task = self._get_once(task_id)
+            except KlingError as error:
+                plan.missed_poll(error, is_retryable_query_error(error))
+            else:
+                plan.polled(str(task.task_status))
+                if on_update is not None:
+                    on_update(task)
+                if decide(task) is Outcome.DONE:
+                    return task
             delay = plan.sleep_before_next_poll(timing.clock())
             log_decision("task %s is %s: next poll in %.2f s", task_id, plan.last_status, delay)
             timing.sleep(delay)
@@ -307,11 +327,13 @@ class Images:
         **fields: Any,
     ) -> ImageTask:
         """Create a task, then wait for it: the succeeded task, with its image URLs."""
+        _check_timeout(timeout)  # before a task that costs credits is created
         created = self.create(prompt, **fields)
         return self.wait(created.task_id, timeout=timeout, on_update=on_update)
 
     def download(self, task: ImageTask, directory: str | os.PathLike[str], *, watermark: bool = False) -> _Paths:
         """Save the task's images into ``directory``: the files' paths, in image order."""
+        _check_download_arguments(task, directory)
         return download_images(
             self._client._download_http(),
             task,
@@ -338,6 +360,7 @@ class Images:
         propagates: tasks already created keep running on the server.
         """
         requests = _batch_requests(items, fields)
+        _check_timeout(timeout)
         timing = self._client._timing
         return run_batch(
             requests,
@@ -477,16 +500,20 @@ class AsyncImages:
         (TaskTimeoutError). ``on_update`` (a function or a coroutine function) sees the task after every poll."""
         task_id = _check_task_id(task_id)
         timing = self._client._timing
-        plan = WaitPlan(task_id, timeout, timing.clock())
+        plan = WaitPlan(task_id, _check_timeout(timeout), timing.clock())
         while True:
-            task = await self.get(task_id)
-            plan.last_status = str(task.task_status)
-            if on_update is not None:
-                result = on_update(task)
-                if inspect.isawaitable(result):
-                    await result
-            if decide(task) is Outcome.DONE:
-                return task
+            try:
+                task = await self._get_once(task_id)
+            except KlingError as error:
+                plan.missed_poll(error, is_retryable_query_error(error))
+            else:
+                plan.polled(str(task.task_status))
+                if on_update is not None:
+                    result = on_update(task)
+                    if inspect.isawaitable(result):
+                        await result
+                if decide(task) is Outcome.DONE:
+                    return task
             delay = plan.sleep_before_next_poll(timing.clock())
             log_decision("task %s is %s: next poll in %.2f s", task_id, plan.last_status, delay)
             await timing.async_sleep(delay)
@@ -500,11 +527,13 @@ class AsyncImages:
         **fields: Any,
     ) -> ImageTask:
         """Create a task, then wait for it: the succeeded task, with its image URLs."""
+        _check_timeout(timeout)  # before a task that costs credits is created
         created = await self.create(prompt, **fields)
         return await self.wait(created.task_id, timeout=timeout, on_update=on_update)
 
     async def download(self, task: ImageTask, directory: str | os.PathLike[str], *, watermark: bool = False) -> _Paths:
         """Save the task's images into ``directory``: the files' paths, in image order."""
+        _check_download_arguments(task, directory)
         return await adownload_images(
             self._client._download_http(),
             task,
@@ -524,6 +553,7 @@ class AsyncImages:
     ) -> _Results:
         """Generate every item, ``concurrency`` slots at a time: see ``Images.generate_many``."""
         requests = _batch_requests(items, fields)
+        _check_timeout(timeout)
         timing = self._client._timing
 
         async def wait(task_id: str) -> ImageTask:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import enum
 import os
+import stat
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,7 +28,7 @@ from kling_api.models import (
 )
 from kling_api.types import UNSET, Unset
 
-from ._constants import DATA_URI_BASE64_MARKER, EXTERNAL_TASK_ID_PREFIX
+from ._constants import DATA_URI_BASE64_MARKER, EXTERNAL_TASK_ID_PREFIX, MAX_TASK_ID_CHARS
 from ._errors import ValidationError
 
 _ENUM_FIELDS: dict[str, type[enum.StrEnum]] = {
@@ -85,13 +86,29 @@ def validate_request(request: CreateImageTaskRequest) -> None:
         raise ValidationError(error.field.removeprefix("body.").removeprefix("body"), error.rule) from None
 
 
+# Ids that would change the path once sent (HTTP clients resolve dot segments): refused before sending.
+_PATH_CHANGING_IDS = frozenset({"", ".", ".."})
+
+
+def check_task_id(value: object, field: str = "task_id") -> str:
+    """An id that can be queried: a string, not a dot segment, not empty, of a sane length."""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be a string, got {type(value).__name__}")
+    if value in _PATH_CHANGING_IDS:
+        raise ValidationError(field, f"{value!r} cannot be queried (it would address another resource)")
+    if len(value) > MAX_TASK_ID_CHARS:
+        raise ValidationError(field, f"is longer than {MAX_TASK_ID_CHARS} characters")
+    return value
+
+
 def with_external_task_id(request: CreateImageTaskRequest) -> tuple[CreateImageTaskRequest, str]:
     """The request with an external_task_id (the caller's, or a fresh ``kling-<uuid4 hex>``), and that id.
 
-    It is how a create can be looked up after an ambiguous failure instead of being sent twice.
+    It is how a create can be looked up after an ambiguous failure instead of being sent twice: so the
+    caller's own id must be one that can be queried.
     """
-    if isinstance(request.external_task_id, str):
-        return request, request.external_task_id
+    if not isinstance(request.external_task_id, Unset):
+        return request, check_task_id(request.external_task_id, "external_task_id")
     external_task_id = EXTERNAL_TASK_ID_PREFIX + uuid.uuid4().hex
     return attrs.evolve(request, external_task_id=external_task_id), external_task_id
 
@@ -103,6 +120,9 @@ def _clean(name: str, value: Any) -> Any:
         return _enum_value(name, _ENUM_FIELDS[name], value)
     if name == "image":
         return resolve_image(value)
+    if name == "n" and isinstance(value, float) and value.is_integer():
+        # 2.0 is the integer 2 (as JSON Schema counts it): sent as 2, the integer the API documents.
+        return int(value)
     if name == "watermark_info" and isinstance(value, Mapping):
         try:
             return WatermarkInfo.from_dict(value)
@@ -128,6 +148,8 @@ def resolve_image(value: Any) -> str:
         header, marker, payload = value.partition(DATA_URI_BASE64_MARKER)
         if not marker or "," in header:
             raise ValidationError("image", "a data: URI must be Base64 (data:image/png;base64,...)")
+        if not payload:
+            raise ValidationError("image", "the data: URI holds no image data")
         return payload
     if _is_local_file(value):
         return _encode_file(Path(value))
@@ -145,11 +167,18 @@ def _is_local_file(value: str) -> bool:
 
 def _encode_file(path: Path) -> str:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        # A device or a FIFO (/dev/zero) reports no size and never ends: only regular files are read.
+        if not stat.S_ISREG(info.st_mode):
+            raise ValidationError("image", f"{path.name}: is not a regular file")
         # Refused before reading: a 2 GB file named by mistake costs nothing.
-        if size > kling_spec.MAX_IMAGE_BYTES:
+        if info.st_size > kling_spec.MAX_IMAGE_BYTES:
             raise ValidationError("image", f"{path.name}: {_too_large()}")
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # Bounded even if the file grows while it is read.
+            data = handle.read(kling_spec.MAX_IMAGE_BYTES + 1)
+        if len(data) > kling_spec.MAX_IMAGE_BYTES:
+            raise ValidationError("image", f"{path.name}: {_too_large()}")
     except OSError as error:
         raise ValidationError("image", f"cannot read {path.name}: {error.strerror or error}") from None
     try:

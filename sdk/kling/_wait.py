@@ -8,12 +8,13 @@ from enum import Enum
 from kling_api.models import ImageTask, TaskStatus
 
 from ._constants import (
+    RETRY_BASE_DELAY_SECONDS,
     WAIT_FIRST_POLL_SECONDS,
     WAIT_MAX_INTERVAL_SECONDS,
     WAIT_MIN_INTERVAL_SECONDS,
     WAIT_POLL_FRACTION,
 )
-from ._errors import TaskFailedError, TaskTimeoutError
+from ._errors import KlingError, TaskFailedError, TaskTimeoutError
 
 
 def next_poll_delay(waited: float) -> float:
@@ -52,6 +53,17 @@ class WaitPlan:
     timeout: float
     started: float
     last_status: str | None = None
+    last_error: KlingError | None = None
+
+    def polled(self, status: str) -> None:
+        self.last_status = status
+        self.last_error = None
+
+    def missed_poll(self, error: KlingError, retryable: bool) -> None:
+        """A poll that failed: a transient error is remembered and waited past; any other is raised."""
+        if not retryable:
+            raise error
+        self.last_error = error
 
     def sleep_before_next_poll(self, now: float) -> float:
         """How long to sleep before the next poll; TaskTimeoutError if the deadline has passed.
@@ -61,5 +73,11 @@ class WaitPlan:
         waited = now - self.started
         remaining = self.timeout - waited
         if remaining <= 0:
-            raise TaskTimeoutError(self.task_id, self.last_status, waited)
-        return min(next_poll_delay(waited), remaining)
+            # The last transient failure, if the deadline came during an outage, is the cause.
+            raise TaskTimeoutError(self.task_id, self.last_status, waited) from self.last_error
+        delay = next_poll_delay(waited)
+        if self.last_error is not None:
+            # The server asked for a pause (Retry-After), or a failed poll is followed by the usual backoff.
+            retry_after = getattr(self.last_error, "_retry_after", None)
+            delay = max(delay, retry_after if isinstance(retry_after, float) else RETRY_BASE_DELAY_SECONDS)
+        return min(delay, remaining)

@@ -129,8 +129,8 @@ def _data_with(**changes: Any) -> dict[str, Any]:
 BROKEN: list[tuple[str, int, bytes, type[kling.KlingError]]] = [
     ("html 400", 400, HTML, kling.MalformedResponseError),
     ("empty 400", 400, b"", kling.MalformedResponseError),
-    ("html 429", 429, HTML, kling.MalformedResponseError),
-    ("empty 429", 429, b"", kling.MalformedResponseError),
+    ("html 429", 429, HTML, kling.RateLimitError),
+    ("empty 429", 429, b"", kling.RateLimitError),
     ("html 500", 500, HTML, kling.ServerError),
     ("empty 500", 500, b"", kling.ServerError),
     ("html 502", 502, HTML, kling.ServerError),

@@ -81,7 +81,7 @@ def _parse_response(
         return response_504
 
     if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
+        raise errors.UnexpectedStatus(response.status_code, response.content, response.headers)
     else:
         return None
 
@@ -96,7 +96,7 @@ def _build_response(
     # Not JSON (an HTML page, an empty or truncated body), nested too deep, or not the documented shape.
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
         raise errors.MalformedResponse(
-            response.status_code, response.content, str(error) or type(error).__name__
+            response.status_code, response.content, str(error) or type(error).__name__, response.headers
         ) from None
     return Response(
         status_code=http_status(response.status_code),
