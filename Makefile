@@ -15,7 +15,7 @@ GENERATE = openapi-python-client generate --path $(SPEC) --config openapi/genera
 	--custom-template-path openapi/templates --meta none --overwrite --fail-on-warning
 HAND_WRITTEN := sdk auth_plugin openapi/kling_spec emulator contract_tests scripts bench
 
-.PHONY: install generate check-generated template-diff lint format test demo emulator contract-deep contract-live bench clean
+.PHONY: install generate check-generated template-diff lint format test demo emulator contract-deep contract-live bench faults clean
 
 install: $(STAMP)
 
@@ -77,9 +77,13 @@ contract-deep: $(STAMP)
 contract-live: $(STAMP)
 	$(PYTHON) -m pytest -m live contract_tests/test_live.py -rs
 
-## bench: speed and memory ratios against raw httpx, in one run.
+## faults: the fault-injection suite's table (every fault family, sync and async, counted on the server).
+faults: $(STAMP)
+	$(PYTHON) -m contract_tests.faults
+
+## bench: overhead, auth, waiting, batch, memory and cold-start ratios, each against a baseline of the same run; writes bench/results.md.
 bench: $(STAMP)
-	$(PYTHON) bench/bench_client.py
+	$(PYTHON) -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -148,6 +148,31 @@ async def test_not_yet_valid_token_answer_resigns_once(spec: Any, mode: str) -> 
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_after_not_yet_valid_tokens_are_back_dated_for_a_server_clock_behind(spec: Any, mode: str) -> None:
+    # The server's clock is 10 s behind: the recipe's nbf = now - 5 is in its future; the same nbf again
+    # would be refused again. The resent token, and every later one, starts 300 s back; exp does not move.
+    mock = SpecMock(spec, verify_auth=False)
+    not_yet_valid = {"code": 1003, "message": "token not yet valid", "request_id": "r-1003"}
+    route = mock.replay("getImageTask", (200, "submitted"))
+    route.side_effect = [
+        httpx.Response(401, json=not_yet_valid),
+        mock.example_response("getImageTask", 200, "submitted"),
+    ]
+    clock = FakeClock()
+    auth = KlingAuth(ACCESS_KEY, SECRET_KEY, clock=clock)
+    client = authenticated_client(base_url=BASE_URL, auth=auth, httpx_args={"transport": mock.transport})
+
+    response = await _get(client, mode)
+
+    assert response.status_code == 200
+    first, resent = (verify_token(_bearer(r), SECRET_KEY, now=NOW) for r in mock.raw_requests)
+    assert first["nbf"] == NOW - 5
+    assert resent["nbf"] == NOW - 300
+    assert resent["exp"] == NOW + 1800
+    assert verify_token(auth.token(force_refresh=True), SECRET_KEY, now=NOW)["nbf"] == NOW - 300
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize(
     ("example", "code", "attempts"),
     [

@@ -9,7 +9,14 @@ from collections.abc import Generator
 
 import httpx
 
-from ._constants import REFRESH_MARGIN_SECONDS, RESIGN_ON_CODES, TOKEN_LIFETIME_SECONDS
+from ._constants import (
+    NOT_BEFORE_SKEW_SECONDS,
+    NOT_YET_VALID_BACKDATE_SECONDS,
+    NOT_YET_VALID_CODE,
+    REFRESH_MARGIN_SECONDS,
+    RESIGN_ON_CODES,
+    TOKEN_LIFETIME_SECONDS,
+)
 from ._credentials import Credentials, resolve_credentials
 from ._token import Clock, sign_token
 
@@ -19,7 +26,9 @@ class KlingAuth(httpx.Auth):
 
     The token is signed once and reused until less than ``refresh_margin`` seconds of its
     30-minute life are left. On a 401 with code 1004 (expired) or 1003 (not yet valid),
-    it signs a fresh token and resends the request once. Safe to share between threads
+    it signs a fresh token and resends the request once; after a 1003 (the server's clock is
+    behind ours), this and every later token is valid from NOT_YET_VALID_BACKDATE_SECONDS
+    back instead of the recipe's 5 s (its expiry does not move). Safe to share between threads
     and between sync and async clients: the token cache is guarded by a lock that is never
     held across I/O.
 
@@ -48,6 +57,7 @@ class KlingAuth(httpx.Auth):
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
+        self._not_before = NOT_BEFORE_SKEW_SECONDS
 
     @property
     def access_key(self) -> str:
@@ -60,9 +70,14 @@ class KlingAuth(httpx.Auth):
         """The current token, signed anew when missing, near expiry, or when forced."""
         with self._lock:
             now = self._clock()
-            if force_refresh or self._token is None or now >= self._expires_at - self._refresh_margin:
+            # Written so that a clock giving NaN re-signs (and sign_token refuses it): `now >= x` is False for NaN.
+            if force_refresh or self._token is None or not now < self._expires_at - self._refresh_margin:
                 self._token = sign_token(
-                    self._credentials.access_key, self._credentials.secret_key, now=now, lifetime=self._lifetime
+                    self._credentials.access_key,
+                    self._credentials.secret_key,
+                    now=now,
+                    lifetime=self._lifetime,
+                    not_before=self._not_before,
                 )
                 self._expires_at = int(now) + self._lifetime
             return self._token
@@ -70,7 +85,12 @@ class KlingAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self.token()}"
         response = yield request
-        if response.status_code == 401 and _error_code(response) in RESIGN_ON_CODES:
+        code = _error_code(response) if response.status_code == 401 else None
+        if code in RESIGN_ON_CODES:
+            if code == NOT_YET_VALID_CODE:
+                # The server's clock is behind ours: re-signing with the same nbf would be refused again.
+                with self._lock:
+                    self._not_before = NOT_YET_VALID_BACKDATE_SECONDS
             # A 401 means nothing was created, so resending even a create call is safe.
             request.headers["Authorization"] = f"Bearer {self.token(force_refresh=True)}"
             yield request

@@ -24,6 +24,15 @@ JWT_ALGORITHM: Final = "HS256"
 TOKEN_LIFETIME_SECONDS: Final = 1800
 NOT_BEFORE_SKEW_SECONDS: Final = 5
 
+#: exp and nbf are Unix times in seconds from 1970 up to the end of year 9999: a claim outside (NaN,
+#: Infinity, 1e308) is refused when verifying and never signed (a token that would never expire).
+MAX_UNIX_TIME: Final = 253_402_300_799
+
+#: After a 1003 (not yet valid: the server's clock is behind ours by more than NOT_BEFORE_SKEW_SECONDS),
+#: tokens are signed with nbf this far back instead. Harmless: nbf only says from when a token is valid,
+#: and exp (its end) does not move; a server minutes behind is common enough (no NTP on a VM).
+NOT_YET_VALID_BACKDATE_SECONDS: Final = 300
+
 #: A cached token is re-signed once less than this is left of its life, so a token
 #: never expires while a slow request is in flight.
 REFRESH_MARGIN_SECONDS: Final = 300
@@ -31,6 +40,7 @@ REFRESH_MARGIN_SECONDS: Final = 300
 #: 401 codes after which the plugin re-signs once and resends: 1003 (token not yet
 #: valid, clock skew) and 1004 (token expired).
 RESIGN_ON_CODES: Final = frozenset({1003, 1004})
+NOT_YET_VALID_CODE: Final = 1003
 
 #: The generated client has no timeout at all; these are ours. Creating a task answers
 #: at once (the work happens in the background), so 30 s of read time is generous.

@@ -24,9 +24,25 @@ class Credentials:
                 raise MissingCredentialsError(f"{name} is empty")
             if value != value.strip():
                 raise MissingCredentialsError(f"{name} has leading or trailing whitespace (a copy-paste slip?)")
+            check_key_text(name, value)
 
     def __repr__(self) -> str:
         return f"Credentials(access_key={self.access_key!r}, secret_key='***')"
+
+
+def check_key_text(name: str, value: str) -> None:
+    """Refuse a key that cannot be encoded as UTF-8 (signing would raise UnicodeEncodeError).
+
+    A lone surrogate is what a byte that is not UTF-8 in the environment becomes through os.environ. The
+    message names the key and where it may come from, never its value.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        env = SECRET_KEY_ENV if name == "secret_key" else ACCESS_KEY_ENV
+        raise MissingCredentialsError(
+            f"{name} is not valid text (it holds a byte that is not UTF-8: check ${env} or the argument)"
+        ) from None
 
 
 def resolve_credentials(access_key: str | None = None, secret_key: str | None = None) -> Credentials:

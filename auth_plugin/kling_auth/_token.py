@@ -6,13 +6,15 @@ would refuse a token, without sending it anywhere.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import jwt
 
-from ._constants import JWT_ALGORITHM, NOT_BEFORE_SKEW_SECONDS, TOKEN_LIFETIME_SECONDS
+from ._constants import JWT_ALGORITHM, MAX_UNIX_TIME, NOT_BEFORE_SKEW_SECONDS, TOKEN_LIFETIME_SECONDS
+from ._credentials import check_key_text
 from ._exceptions import (
     BadSignatureError,
     InvalidClaimsError,
@@ -34,12 +36,25 @@ def sign_token(
     *,
     now: float | None = None,
     lifetime: int = TOKEN_LIFETIME_SECONDS,
+    not_before: int = NOT_BEFORE_SKEW_SECONDS,
 ) -> str:
-    """Sign an API token: HS256, ``{"iss": access_key, "exp": now + 1800, "nbf": now - 5}``."""
+    """Sign an API token: HS256, ``{"iss": access_key, "exp": now + 1800, "nbf": now - 5}``.
+
+    ``not_before`` is how many seconds before ``now`` the token becomes valid (5 in the recipe).
+    """
     if not access_key or not secret_key:
         raise MissingCredentialsError("access_key and secret_key must both be non-empty to sign a token")
-    issued = int(time.time() if now is None else now)
-    payload = {"iss": access_key, "exp": issued + lifetime, "nbf": issued - NOT_BEFORE_SKEW_SECONDS}
+    check_key_text("access_key", access_key)
+    check_key_text("secret_key", secret_key)
+    current = time.time() if now is None else now
+    if not is_unix_time(current):
+        # int(nan) and int(inf) would raise; a clock that says 1e300 would sign a token that never expires.
+        raise ValueError(f"the clock gave {current!r:.40}: a token needs a Unix time from 0 to {MAX_UNIX_TIME}")
+    issued = int(current)
+    payload = {"iss": access_key, "exp": issued + lifetime, "nbf": issued - not_before}
+    for claim in ("exp", "nbf"):
+        if not is_unix_time(payload[claim]):
+            raise ValueError(f"lifetime={lifetime!r:.40}, not_before={not_before!r:.40} give {claim} out of range")
     return jwt.encode(payload, secret_key, algorithm=JWT_ALGORITHM, headers=dict(_HEADER))
 
 
@@ -59,6 +74,7 @@ def verify_token(
     """
     if not secret_key:
         raise MissingCredentialsError("secret_key is empty: cannot verify a token")
+    check_key_text("secret_key", secret_key)
     if not isinstance(token, str) or not token:
         raise MalformedTokenError("the token is empty")
     try:
@@ -86,8 +102,11 @@ def verify_token(
         raise InvalidClaimsError(f"the token claims are invalid ({type(error).__name__})") from None
 
     for claim in ("exp", "nbf"):
-        if isinstance(claims[claim], bool) or not isinstance(claims[claim], int | float):
-            raise InvalidClaimsError(f"the {claim!r} claim must be a Unix time in seconds")
+        # PyJWT takes NaN and Infinity in a validly signed token, and every comparison with NaN is false.
+        if not is_unix_time(claims[claim]):
+            raise InvalidClaimsError(
+                f"the {claim!r} claim must be a Unix time in seconds (a finite number from 0 to {MAX_UNIX_TIME})"
+            )
     if not isinstance(claims["iss"], str) or not claims["iss"]:
         raise InvalidClaimsError("the 'iss' claim must be the access key")
     if access_key is not None and claims["iss"] != access_key:
@@ -101,6 +120,14 @@ def verify_token(
     if claims["exp"] <= current - leeway:
         raise TokenExpiredError(f"the token expired {current - claims['exp']:.0f} s ago: sign a new one")
     return claims
+
+
+def is_unix_time(value: object) -> bool:
+    """A finite number of seconds from 0 to MAX_UNIX_TIME (not a bool, not NaN, not Infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    # Compared as is: math.isfinite() of an int of 400 digits raises OverflowError.
+    return (isinstance(value, int) or math.isfinite(value)) and 0 <= value <= MAX_UNIX_TIME
 
 
 def token_from_authorization(header_value: str | None) -> str:

@@ -1,10 +1,11 @@
 """The emulator's state and request handling: tasks, quota, faults, callbacks, images.
 
-Every request to the API goes through, in order: injected latency and ``drop`` faults, then
+Every request to the API goes through, in order: injected latency, ``drop`` and ``html`` faults, then
 authentication (401, codes 1001-1004), injected ``error``/``rate_limit`` faults, validation by
 ``kling_spec`` (its status and code, the message naming the field), the documented rules the
-schema cannot express (400/1201), then the operation. Every answer is the documented envelope
-``{"code", "message", "request_id", "data"}``.
+schema cannot express (400/1201), then the operation, then ``stall`` and ``drop=after``. Every
+answer is the documented envelope ``{"code", "message", "request_id", "data"}`` (except an
+injected ``html`` gateway page).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import anyio
 from kling_spec import RequestValidationError, Spec, load_spec
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from ._auth import Authenticator
@@ -27,7 +28,7 @@ from ._config import EmulatorConfig
 from ._constants import FAULT_HEADER, LOGGER_NAME, MODERATION_MESSAGE, WATERMARK_SUFFIX
 from ._errors import ApiError, success
 from ._faults import Fault, FaultInjector
-from ._http import JSON, DroppedResponse, error_response, raw_path, read_body
+from ._http import JSON, DroppedResponse, NoAnswer, error_response, gateway_page, raw_path, read_body
 from ._images import ImageCache, ImageRequest
 from ._rules import task_spec
 from ._tasks import Announcement, DuplicateExternalId, QuotaExceeded, Task, TaskStatus, TaskStore
@@ -92,6 +93,8 @@ class Emulator:
             await anyio.sleep(fault.latency)
         if fault.drop == "before":
             return DroppedResponse()
+        if fault.html is not None:
+            return gateway_page(fault.html)
         try:
             self.auth.authenticate(request.headers.get("authorization"))
             if fault.error is not None:
@@ -99,6 +102,12 @@ class Emulator:
             response = await self._dispatch(request, fault)
         except ApiError as error:
             response = error_response(error)
+        except ClientDisconnect:
+            # It gave up (its read timeout, during injected latency) before sending its body: nobody to answer.
+            return NoAnswer()
+        if fault.stall:
+            # Handled (a create did create its task), but the answer comes late: past a client's read timeout.
+            await anyio.sleep(fault.stall)
         if fault.drop == "after":
             return DroppedResponse()
         due = self.advance()
@@ -177,7 +186,7 @@ class Emulator:
         if (
             task is None
             or task.status(self.now())[0] is not TaskStatus.SUCCEED
-            or not index_text.isdigit()
+            or not (index_text.isascii() and index_text.isdigit() and len(index_text) <= 3)
             or int(index_text) >= task.spec.n
             or (watermark and not task.spec.watermark)
             or task.task_id != request.path_params["task_id"]

@@ -8,11 +8,16 @@ The request header ``X-Kling-Emulator-Fault`` holds comma-separated directives::
     X-Kling-Emulator-Fault: drop                  (connection dropped before the request is handled)
     X-Kling-Emulator-Fault: drop=after            (handled, e.g. the task IS created, then dropped)
     X-Kling-Emulator-Fault: moderation            (create: the task ends `failed`, risk control)
+    X-Kling-Emulator-Fault: html=502              (a gateway's HTML error page, 500/502/503/504; not handled)
+    X-Kling-Emulator-Fault: stall=2               (handled, e.g. the task IS created, then the answer
+                                                   is held back 2 s: a client read timeout is ambiguous)
     X-Kling-Emulator-Fault: latency=1, error=5002
 
-Latency applies first, then ``drop``, then authentication, then ``error``/``rate_limit``
-(so an unauthenticated request still gets its 401 first). A malformed header answers
-400/1201 naming the header. Faults apply to the API routes, not to image downloads.
+Latency applies first, then ``drop`` and ``html`` (the request never reaches the API), then
+authentication, then ``error``/``rate_limit`` (so an unauthenticated request still gets its 401
+first), then the operation, then ``stall`` and ``drop=after``. A malformed header answers
+400/1201 naming the header. Faults apply to the API routes, not to image downloads. To fault
+one operation only (creates, not queries), send the header on those requests only.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal
 
 from ._constants import ERROR_CODES, FAULT_HEADER, MAX_FAULT_LATENCY
 from ._errors import ApiError
@@ -29,6 +34,8 @@ DropMode = Literal["before", "after"]
 
 _HEADER_FIELD = f"header.{FAULT_HEADER}"
 _RATE_LIMIT_CODE = 1302
+#: Statuses a gateway in front of the API answers with an HTML page of its own.
+HTML_STATUSES: Final = frozenset({500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,10 @@ class Fault:
     error: int | None = None
     drop: DropMode | None = None
     moderation: bool = False
+    #: A gateway's HTML error page with this status instead of the API's answer.
+    html: int | None = None
+    #: Seconds the answer is held back after the request was handled.
+    stall: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -75,21 +86,34 @@ def parse_fault_header(value: str) -> Fault:
     error: int | None = None
     drop: DropMode | None = None
     moderation = False
+    html: int | None = None
+    stall = 0.0
     for raw in value.split(","):
         directive = raw.strip()
         if not directive:
             continue
         name, has_value, argument = (part.strip() for part in directive.partition("="))
         name = name.lower()
-        if name == "latency" and has_value:
-            try:
-                latency = float(argument)
-            except ValueError:
-                raise ApiError.invalid(_HEADER_FIELD, f"latency must be a number of seconds: {argument!r}") from None
-            if not 0 <= latency <= MAX_FAULT_LATENCY:
-                raise ApiError.invalid(_HEADER_FIELD, f"latency must be in [0, {MAX_FAULT_LATENCY}] seconds")
+        if name in ("latency", "stall") and has_value:
+            seconds = _seconds(name, argument)
+            if name == "latency":
+                latency = seconds
+            else:
+                stall = seconds
+        elif name == "html" and has_value:
+            # ASCII and short: isdigit() is true for "²", and int() refuses both it and 4301+ digits (a 500, not a 400).
+            if (
+                not (argument.isascii() and argument.isdigit() and len(argument) <= 4)
+                or int(argument) not in HTML_STATUSES
+            ):
+                statuses = ", ".join(map(str, sorted(HTML_STATUSES)))
+                raise ApiError.invalid(_HEADER_FIELD, f"html must be one of {statuses}: {argument!r}")
+            html = int(argument)
         elif name == "error" and has_value:
-            if not argument.isdigit() or int(argument) not in ERROR_CODES:
+            if (
+                not (argument.isascii() and argument.isdigit() and len(argument) <= 4)
+                or int(argument) not in ERROR_CODES
+            ):
                 raise ApiError.invalid(_HEADER_FIELD, f"error must be a documented error code: {argument!r}")
             error = int(argument)
         elif name == "rate_limit" and not has_value:
@@ -101,9 +125,21 @@ def parse_fault_header(value: str) -> Fault:
         else:
             raise ApiError.invalid(
                 _HEADER_FIELD,
-                f"unknown directive {directive!r}: use latency=<s>, error=<code>, rate_limit, drop[=after], moderation",
+                f"unknown directive {directive!r}: use latency=<s>, error=<code>, rate_limit, drop[=after], "
+                "moderation, html=<status>, stall=<s>",
             )
-    return Fault(latency=latency, error=error, drop=drop, moderation=moderation)
+    return Fault(latency=latency, error=error, drop=drop, moderation=moderation, html=html, stall=stall)
+
+
+def _seconds(name: str, argument: str) -> float:
+    # NaN and infinity parse, then fail the range check.
+    try:
+        seconds = float(argument)
+    except ValueError:
+        raise ApiError.invalid(_HEADER_FIELD, f"{name} must be a number of seconds: {argument!r}") from None
+    if not 0 <= seconds <= MAX_FAULT_LATENCY:
+        raise ApiError.invalid(_HEADER_FIELD, f"{name} must be in [0, {MAX_FAULT_LATENCY}] seconds")
+    return seconds
 
 
 @dataclass
@@ -130,6 +166,8 @@ class FaultInjector:
             error=requested.error if requested.error is not None else drawn.error,
             drop=requested.drop if requested.drop is not None else drawn.drop,
             moderation=requested.moderation or drawn.moderation,
+            html=requested.html,
+            stall=requested.stall,
         )
 
     def _draw(self) -> Fault:

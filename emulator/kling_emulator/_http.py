@@ -37,6 +37,24 @@ class AnyMethod:
         await response(scope, receive, send)
 
 
+def gateway_page(status: int) -> Response:
+    """What a proxy in front of the API answers on its own: an HTML page, not the API's envelope."""
+    reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+    title = f"{status} {reason.get(status, 'Error')}"
+    html = f"<html><head><title>{title}</title></head><body><center><h1>{title}</h1></center><hr></body></html>\n"
+    return Response(html, status_code=status, media_type="text/html")
+
+
+class NoAnswer(Response):
+    """For a client that is gone (it disconnected before its body arrived): nothing to send, nothing to log."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=499)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        return
+
+
 class DroppedResponse(Response):
     """Starts the answer, then fails: the server aborts the connection mid-response."""
 
@@ -50,7 +68,8 @@ class DroppedResponse(Response):
 
 async def read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    # ASCII and short before int(): "²" passes isdigit(), and int() refuses more than 4300 digits.
+    if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > MAX_BODY_BYTES):
         raise ApiError(400, 1200, f"body: larger than {MAX_BODY_BYTES} bytes")
     chunks: list[bytes] = []
     size = 0

@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import anyio
 import httpx
 import pytest
 from kling_emulator import FAULT_HEADER, ConnectionDropped, Fault, FaultConfig, parse_fault_header, run_emulator
 from starlette.applications import Starlette
 
-from .conftest import GENERATIONS, FakeClock, api_client, bearer
+from .conftest import BASE_URL, GENERATIONS, FakeClock, api_client, bearer
 
 
 @pytest.mark.parametrize(
@@ -101,9 +102,98 @@ def test_drop_over_a_real_socket_is_a_transport_error() -> None:
         assert http.get(GENERATIONS).status_code == 200
 
 
+@pytest.mark.parametrize("status", [502, 503])
+async def test_html_answers_a_gateway_page_without_reaching_the_api(
+    app: Starlette, client: httpx.AsyncClient, clock: FakeClock, status: int
+) -> None:
+    # Deliberately not the spec's answer: sent without the spec check every other answer goes through.
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL, headers=bearer(clock)) as raw:
+        response = await raw.post(GENERATIONS, json={"prompt": "a cat"}, headers={FAULT_HEADER: f"html={status}"})
+
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.text.startswith("<html>")
+    assert (await client.get(GENERATIONS)).json()["data"] == []  # the gateway never passed it on
+
+
+async def test_stall_creates_the_task_then_answers_late() -> None:
+    # A real clock for the stall itself; the store is checked while the answer is still held back.
+    from kling_emulator import create_app
+
+    from .conftest import ACCESS_KEY, SECRET_KEY
+
+    app = create_app(keys={ACCESS_KEY: SECRET_KEY}, tick_interval=None)
+    body = {"prompt": "a cat", "external_task_id": "stalled-1"}
+    answers: list[httpx.Response] = []
+    seen_while_pending = False
+    async with api_client(app, bearer()) as client:
+
+        async def post() -> None:
+            answers.append(await client.post(GENERATIONS, json=body, headers={FAULT_HEADER: "stall=0.3"}))
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(post)
+            for _ in range(100):
+                await anyio.sleep(0.01)
+                if app.state.emulator.tasks.get("stalled-1", now=time.time()) is not None:
+                    seen_while_pending = not answers
+                    break
+
+    assert seen_while_pending, "the task must exist while the answer is still held back"
+    assert answers[0].json()["data"]["task_info"] == {"external_task_id": "stalled-1"}
+
+
+def test_a_client_gone_during_latency_leaves_no_error_behind() -> None:
+    # A client whose read timeout fires during injected latency is gone when its request is read: the
+    # server has nobody to answer, and nothing to report as a failure of its own.
+    import logging
+
+    from .conftest import ACCESS_KEY, SECRET_KEY
+
+    class Collect(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.ERROR)
+            self.records: list[logging.LogRecord] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.records.append(record)
+
+    handler = Collect()
+    errors = handler.records
+    with run_emulator(keys={ACCESS_KEY: SECRET_KEY}) as base_url:
+        logging.getLogger("uvicorn.error").addHandler(handler)
+        try:
+            with (
+                httpx.Client(base_url=base_url, headers=bearer(), trust_env=False, timeout=0.05) as http,
+                pytest.raises(httpx.ReadTimeout),
+            ):
+                http.get(GENERATIONS, headers={FAULT_HEADER: "latency=0.2"})
+            time.sleep(0.3)  # the server's side of it ends after the latency
+        finally:
+            logging.getLogger("uvicorn.error").removeHandler(handler)
+
+    assert [record.getMessage() for record in errors] == []
+
+
 @pytest.mark.parametrize(
     "header",
-    ["explode", "latency", "latency=soon", "latency=-1", "latency=31", "error", "error=418", "error=0", "drop=later"],
+    [
+        "explode",
+        "latency",
+        "latency=soon",
+        "latency=-1",
+        "latency=31",
+        "latency=nan",
+        "stall=inf",
+        "stall",
+        "html",
+        "html=404",
+        "html=5xx",
+        "error",
+        "error=418",
+        "error=0",
+        "drop=later",
+    ],
 )
 async def test_a_malformed_fault_header_names_the_header(client: httpx.AsyncClient, header: str) -> None:
     response = await client.get(GENERATIONS, headers={FAULT_HEADER: header})
@@ -119,6 +209,8 @@ def test_the_header_syntax() -> None:
     assert parse_fault_header("drop") == Fault(drop="before")
     assert parse_fault_header("drop=after") == Fault(drop="after")
     assert parse_fault_header("") == Fault()
+    assert parse_fault_header("html=503") == Fault(html=503)
+    assert parse_fault_header("stall=1.5, drop=after") == Fault(stall=1.5, drop="after")
 
 
 async def _outcomes(app: Starlette, count: int) -> list[int]:

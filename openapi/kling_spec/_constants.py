@@ -45,3 +45,15 @@ UNSUPPORTED_RATIOS: Final[dict[str, frozenset[str]]] = {"kling-v1": frozenset({"
 
 #: Error messages quote at most this much of an offending value.
 MAX_QUOTED_CHARS: Final = 40
+
+# -- bounds on any JSON a validator looks at ------------------------------------------------
+
+#: Nesting deeper than this is refused with a message, never a RecursionError (no request of the spec
+#: nests beyond 3).
+MAX_JSON_DEPTH: Final = 32
+#: Integers beyond 64 bits are refused before the schema sees them: no field of the API comes close, and
+#: quoting one of more than 4300 digits in a message would raise ValueError (Python's int/str limit).
+MAX_INTEGER_BITS: Final = 64
+#: Query and path integers: ASCII digits only (``\d`` and ``str.isdigit`` also take full-width, Arabic-Indic
+#: and superscript digits), at most this many.
+MAX_INTEGER_DIGITS: Final = 19

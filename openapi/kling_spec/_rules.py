@@ -30,6 +30,8 @@ from ._constants import (
     HIGH_RES_MODELS,
     HIGH_RESOLUTIONS,
     IMAGE_ONLY_MODELS,
+    MAX_INTEGER_BITS,
+    MAX_JSON_DEPTH,
     REFERENCE_MODELS,
     UNSUPPORTED_RATIOS,
 )
@@ -106,20 +108,26 @@ def check_image_field(value: str, field: str = "body.image") -> ImageInfo | None
         raise RequestValidationError(field, str(error)) from None
 
 
-def _plain_json(value: Any, where: str) -> Any:
+def _plain_json(value: Any, where: str, depth: int = 1) -> Any:
     """The body as plain JSON types (dicts, lists), so the schema sees what would be sent.
 
-    Refuses what JSON cannot carry: NaN and infinities, non-string keys.
+    Refuses what JSON cannot carry: NaN and infinities, non-string keys; and what no field of the API
+    takes, before it can crash a check: nesting beyond MAX_JSON_DEPTH (or a structure containing itself),
+    integers beyond MAX_INTEGER_BITS (one of 5000 digits cannot even be quoted in a message).
     """
+    if isinstance(value, Mapping | list | tuple) and depth > MAX_JSON_DEPTH:
+        raise RequestValidationError(where, f"is nested more than {MAX_JSON_DEPTH} levels deep")
     if isinstance(value, Mapping):
         plain: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise RequestValidationError(where, f"has a non-string key {key!r:.40}")
-            plain[key] = _plain_json(item, f"{where}.{key}")
+            plain[key] = _plain_json(item, f"{where}.{key}", depth + 1)
         return plain
     if isinstance(value, list | tuple):
-        return [_plain_json(item, f"{where}.{index}") for index, item in enumerate(value)]
+        return [_plain_json(item, f"{where}.{index}", depth + 1) for index, item in enumerate(value)]
     if isinstance(value, float) and not math.isfinite(value):
         raise RequestValidationError(where, f"must be a finite number, got {value}")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() >= MAX_INTEGER_BITS:
+        raise RequestValidationError(where, f"is an integer out of range (beyond {MAX_INTEGER_BITS} bits)")
     return value

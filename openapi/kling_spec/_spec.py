@@ -17,7 +17,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from ._constants import MAX_QUOTED_CHARS
+from ._constants import MAX_INTEGER_BITS, MAX_INTEGER_DIGITS, MAX_JSON_DEPTH, MAX_QUOTED_CHARS
 
 _HERE = Path(__file__).resolve().parent
 # Installed from a wheel, the spec sits beside this module; in a checkout, one folder up.
@@ -212,7 +212,7 @@ class Spec:
                 if param.get("required"):
                     raise RequestValidationError(f"{where}.{name}", "is required")
                 continue
-            value = _coerce(raw, param["schema"])
+            value = _coerce(raw, param["schema"], f"{where}.{name}")
             pointer = _pointer(*_op_path(template, method), "parameters", str(index), "schema")
             error = best_match(self.validator(pointer).iter_errors(value))
             if error is not None:
@@ -231,9 +231,14 @@ class Spec:
                         "Content-Type", f"must be application/json, got {content_type!r}", api_code=1200
                     )
                 try:
-                    parsed_body = json.loads(body, parse_constant=_reject_constant)
+                    parsed_body = json.loads(body, parse_constant=_reject_constant, parse_int=_parse_int)
+                except RecursionError:
+                    raise RequestValidationError(
+                        "body", f"is nested more than {MAX_JSON_DEPTH} levels deep", api_code=1200
+                    ) from None
                 except ValueError:
                     raise RequestValidationError("body", "is not valid JSON", api_code=1200) from None
+                check_json_limits(parsed_body, "body")
                 pointer = _pointer(*_op_path(template, method), "requestBody", "content", "application/json", "schema")
                 error = best_match(self.validator(pointer).iter_errors(parsed_body))
                 if error is not None:
@@ -288,16 +293,65 @@ def _op_path(template: str, method: str) -> tuple[str, ...]:
     return ("paths", template, method.lower())
 
 
-def _coerce(raw: str, schema: Mapping[str, Any]) -> Any:
+def _parse_int(text: str) -> int:
+    # int() refuses more than 4300 digits with a ValueError ("not valid JSON" would hide the field): an
+    # integer that long is replaced by one just as far out of range, which check_json_limits then names.
+    if len(text) > MAX_INTEGER_DIGITS + 1:
+        return -_OUT_OF_RANGE if text.startswith("-") else _OUT_OF_RANGE
+    return int(text)
+
+
+_OUT_OF_RANGE = 1 << (2 * MAX_INTEGER_BITS)
+
+
+def check_json_limits(value: Any, where: str) -> None:
+    """Refuse nesting deeper than MAX_JSON_DEPTH and integers beyond MAX_INTEGER_BITS, naming the field.
+
+    Iterative, so that a structure nested thousands deep (or one that contains itself) is refused, not
+    a RecursionError.
+    """
+    pending: list[tuple[Any, str, int]] = [(value, where, 1)]
+    while pending:
+        item, location, depth = pending.pop()
+        if isinstance(item, int) and not isinstance(item, bool):
+            if item.bit_length() >= MAX_INTEGER_BITS:
+                raise RequestValidationError(location, f"is an integer out of range (beyond {MAX_INTEGER_BITS} bits)")
+            continue
+        if not isinstance(item, Mapping | list | tuple):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise RequestValidationError(location, f"is nested more than {MAX_JSON_DEPTH} levels deep")
+        children = item.items() if isinstance(item, Mapping) else enumerate(item)
+        pending.extend((child, f"{location}.{key}", depth + 1) for key, child in children)
+
+
+# ASCII only: "\d" (and str.isdigit) also match full-width, Arabic-Indic and superscript digits, which
+# int() takes or chokes on.
+_ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _coerce(raw: str, schema: Mapping[str, Any], field: str) -> Any:
     """Query and path values arrive as text; the spec types them."""
-    if schema.get("type") == "integer" and re.fullmatch(r"[+-]?\d+", raw.strip()):
-        return int(raw)
+    text = raw.strip()
+    if schema.get("type") == "integer" and _ASCII_INTEGER.fullmatch(text):
+        if len(text.lstrip("+-")) > MAX_INTEGER_DIGITS:
+            raise RequestValidationError(field, f"is an integer out of range (more than {MAX_INTEGER_DIGITS} digits)")
+        return int(text)
     return raw
+
+
+# jsonschema knows no "int64": without this, a created_at of 30 digits passes for a valid answer.
+_FORMATS = FormatChecker()
+
+
+@_FORMATS.checks("int64")
+def _is_int64(value: object) -> bool:
+    return not isinstance(value, int) or isinstance(value, bool) or -(2**63) <= value < 2**63
 
 
 @functools.lru_cache(maxsize=256)
 def _validator(spec: Spec, pointer: str) -> Draft202012Validator:
-    return Draft202012Validator({"$ref": _BASE_URI + pointer}, registry=spec._registry, format_checker=FormatChecker())
+    return Draft202012Validator({"$ref": _BASE_URI + pointer}, registry=spec._registry, format_checker=_FORMATS)
 
 
 @functools.lru_cache(maxsize=4)

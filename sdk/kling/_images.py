@@ -65,7 +65,8 @@ def _batch_requests(
     requests = []
     for index, item in enumerate(items):
         try:
-            requests.append(build_create_request(item, fields))
+            # Each item gets its external_task_id now, so every result names a task the caller can look up.
+            requests.append(with_external_task_id(build_create_request(item, fields))[0])
         except ValidationError as error:
             field = f"items[{index}].{error.field}" if error.field else f"items[{index}]"
             raise ValidationError(field, error.rule) from None
@@ -107,6 +108,9 @@ def _check_page(page: object, page_size: object) -> None:
     for name, value in (("page", page), ("page_size", page_size)):
         if not isinstance(value, int) or isinstance(value, bool):
             raise ValidationError(name, f"must be an integer, got {type(value).__name__}")
+        if value.bit_length() >= 64:
+            # str() of an int of more than 4300 digits raises ValueError: refuse it before converting.
+            raise ValidationError(name, "is an integer out of range (beyond 64 bits)")
     query = {"pageNum": str(page), "pageSize": str(page_size)}
     try:
         kling_spec.load_spec().validate_request("GET", _GENERATIONS, query=query)

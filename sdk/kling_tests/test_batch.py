@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 import threading
 import time
 from collections import Counter
@@ -360,3 +361,21 @@ def test_generate_many_refuses_a_bad_item_before_sending_anything(flavor: str) -
     assert refused.value.field == "items[1].n"
     assert "9" in refused.value.rule
     assert sent == []
+
+
+def test_every_batch_result_names_an_external_task_id_to_come_back_to() -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(429, json={"code": 1102, "message": "resource pack depleted", "request_id": "r"})
+
+    with Kling(
+        "ak", "s" * 32, base_url="https://api.example", httpx_args={"transport": httpx.MockTransport(answer)}
+    ) as client:
+        results = client.images.generate_many(["a fox", "an owl"])
+    ids = [result.request.external_task_id for result in results]
+    assert all(isinstance(value, str) and value.startswith("kling-") for value in ids)
+    assert len(set(ids)) == 2
+    # The id in the result is the one the server was sent.
+    assert sorted(json.loads(request.content)["external_task_id"] for request in sent) == sorted(ids)  # type: ignore[type-var]

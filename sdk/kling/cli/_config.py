@@ -62,9 +62,24 @@ def is_loopback(base_url: str) -> bool:
         return False
 
 
+def _key_from(environ: Mapping[str, str], name: str) -> str | None:
+    """A key from the environment (None when unset or empty); ConfigError when it cannot be used as text.
+
+    A byte that is not UTF-8 in the environment reaches Python as a lone surrogate, which signing would
+    fail on with a UnicodeEncodeError. The message names the variable, never the value.
+    """
+    value = environ.get(name) or None
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ConfigError(f"{name} holds a byte that is not UTF-8: set it again, as plain text") from None
+    return value
+
+
 def resolve_keys(base_url: str, environ: Mapping[str, str] = os.environ) -> Keys:
     """Both keys from the environment, else the demo keys against a loopback emulator, else ConfigError."""
-    access, secret = environ.get(ACCESS_KEY_ENV) or None, environ.get(SECRET_KEY_ENV) or None
+    access, secret = _key_from(environ, ACCESS_KEY_ENV), _key_from(environ, SECRET_KEY_ENV)
     if access and secret:
         return Keys(access, secret)
     if access is None and secret is None:
@@ -80,7 +95,7 @@ def resolve_keys(base_url: str, environ: Mapping[str, str] = os.environ) -> Keys
 
 def resolve_verifying_keys(base_url: str, environ: Mapping[str, str] = os.environ) -> Keys:
     """The secret (and, when set, the access key) ``kling auth verify`` checks a token with."""
-    access, secret = environ.get(ACCESS_KEY_ENV) or None, environ.get(SECRET_KEY_ENV) or None
+    access, secret = _key_from(environ, ACCESS_KEY_ENV), _key_from(environ, SECRET_KEY_ENV)
     if secret:
         # Without an access key, any issuer signed with this secret passes (iss is not compared).
         return Keys(access or "", secret)

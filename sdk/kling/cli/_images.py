@@ -14,12 +14,13 @@ from ._app import CliState, cli, state_of
 from ._errors import CliError, Interrupted
 from ._exit_codes import API_ERROR, TASK_FAILED
 from ._output import image_urls, paths_document, task_lines, task_row
+from ._params import ASCII_FLOAT, ASCII_INT, POSITIVE_FLOAT
 
 DEFAULT_OUT = Path("kling-output")
 
 _TIMEOUT_OPTION = click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=POSITIVE_FLOAT,
     metavar="SECONDS",
     help="Give up waiting after this long (the task goes on; resume with `kling images wait ID`).",
 )
@@ -90,14 +91,16 @@ def _print_result(state: CliState, task: ImageTask, paths: list[Path], *, downlo
 @images.command()
 @click.argument("prompt")
 @click.option("--model", "model_name", type=_choice(ModelName), help="Model (server default: kling-v1).")
-@click.option("--n", "n", type=int, help="Number of images, 1 to 9 (server default: 1).")
+@click.option("--n", "n", type=ASCII_INT, help="Number of images, 1 to 9 (server default: 1).")
 @click.option("--aspect-ratio", type=_choice(AspectRatio), help="Width:height (server default: 16:9).")
 @click.option("--resolution", type=_choice(Resolution), help="1k, or 2k on kling-v2 and kling-v2-1.")
 @click.option("--negative-prompt", help="What to avoid (not with --image).")
 @click.option("--image", metavar="URL|BASE64|PATH", help="Reference image: a URL, Base64, or a local .jpg/.png.")
 @click.option("--image-reference", type=_choice(ImageReference), help="subject or face (kling-v1-5 with --image).")
-@click.option("--image-fidelity", type=float, help="Reference intensity of --image, 0 to 1.")
-@click.option("--human-fidelity", type=float, help="Facial reference intensity, 0 to 1 (--image-reference subject).")
+@click.option("--image-fidelity", type=ASCII_FLOAT, help="Reference intensity of --image, 0 to 1.")
+@click.option(
+    "--human-fidelity", type=ASCII_FLOAT, help="Facial reference intensity, 0 to 1 (--image-reference subject)."
+)
 @click.option("--external-task-id", help="Your own unique id for the task (query it with `kling images get`).")
 @click.option("--callback-url", metavar="URL", help="The server POSTs each status change here.")
 @click.option("--watermark", is_flag=True, help="Also produce watermarked images, and download those.")
@@ -158,8 +161,8 @@ def wait(ctx: click.Context, task_id: str, timeout: float | None) -> None:
 
 
 @images.command(name="list")
-@click.option("--page", type=int, default=1, show_default=True, help="Page number, from 1.")
-@click.option("--page-size", type=int, default=30, show_default=True, help="Tasks per page.")
+@click.option("--page", type=ASCII_INT, default=1, show_default=True, help="Page number, from 1.")
+@click.option("--page-size", type=ASCII_INT, default=30, show_default=True, help="Tasks per page.")
 @click.pass_context
 def list_tasks(ctx: click.Context, page: int, page_size: int) -> None:
     """List your tasks, newest first."""

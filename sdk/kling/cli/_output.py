@@ -125,7 +125,11 @@ class WaitProgress:
 
 
 def _timestamp(milliseconds: int) -> str:
-    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (OverflowError, ValueError, OSError):
+        # An answer's timestamp beyond the years datetime knows: shown as it came, never a traceback.
+        return f"{milliseconds} ms"
 
 
 def image_urls(task: ImageTask, *, watermark: bool = False) -> list[str]:

@@ -1,0 +1,77 @@
+"""Cold start: ``python -c "import kling"`` and ``kling --help`` against ``python -c pass``, each a fresh
+process, interleaved round by round; and the imports that cost most (``-X importtime``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._stats import Spread
+
+KLING_CLI = str(Path(sys.executable).with_name("kling"))
+BARE = "python -c pass"
+IMPORT = 'python -c "import kling"'
+HELP = "kling --help"
+COMMANDS = {
+    BARE: [sys.executable, "-c", "pass"],
+    IMPORT: [sys.executable, "-c", "import kling"],
+    HELP: [KLING_CLI, "--help"],
+}
+
+
+@dataclass(frozen=True)
+class ColdStartResult:
+    rounds: int
+    #: command -> seconds per start
+    seconds: dict[str, Spread]
+    #: command -> ratio to ``python -c pass`` in the same round
+    ratios: dict[str, Spread]
+    #: the heaviest imports under ``import kling``: (module, cumulative ms)
+    heaviest_imports: list[tuple[str, float]]
+
+
+def _time(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, timeout=60)  # noqa: S603 - fixed commands
+    return time.perf_counter() - start
+
+
+def _heaviest_imports(limit: int = 8) -> list[tuple[str, float]]:
+    stderr = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import kling"], check=True, capture_output=True, text=True
+    ).stderr
+    top_level: dict[str, float] = {}
+    for line in stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        module = parts[2].strip()
+        # A top-level package's line: its cumulative time includes what it imported first.
+        if "." not in module and module != "kling":
+            top_level[module] = max(top_level.get(module, 0.0), int(parts[1]) / 1000)
+    return sorted(top_level.items(), key=lambda item: -item[1])[:limit]
+
+
+def run(*, rounds: int = 10) -> ColdStartResult:
+    for command in COMMANDS.values():
+        _time(command)  # warm the OS's file cache
+    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    names = list(COMMANDS)
+    for round_number in range(rounds):
+        order = names if round_number % 2 == 0 else names[::-1]
+        for name in order:
+            times[name].append(_time(COMMANDS[name]))
+    baseline = times[BARE]
+    return ColdStartResult(
+        rounds=rounds,
+        seconds={name: Spread.of(values) for name, values in times.items()},
+        ratios={
+            name: Spread.of([t / b for t, b in zip(values, baseline, strict=True)])
+            for name, values in times.items()
+            if name != BARE
+        },
+        heaviest_imports=_heaviest_imports(),
+    )

@@ -1,0 +1,65 @@
+"""Number options that take ASCII digits only.
+
+click's ``int`` and ``float`` types call ``int()`` and ``float()``, which take full-width, Arabic-Indic and
+other Unicode digits (U+FF11, U+0663), and ``int()`` refuses more than 4300 digits with a ValueError. The API
+takes neither, so the command line refuses them with a usage error naming the option.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import click
+
+#: More digits than any value of the API needs; a longer number is refused before it is converted.
+MAX_DIGITS = 19
+_INTEGER = re.compile(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}")
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+_MAX_FLOAT_CHARS = 40
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= _MAX_FLOAT_CHARS else repr(text[:_MAX_FLOAT_CHARS]) + "..."
+
+
+class AsciiInt(click.ParamType[int]):
+    """An integer of at most MAX_DIGITS ASCII digits, with an optional sign."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value  # a default
+        text = str(value).strip()
+        if not _INTEGER.fullmatch(text):
+            self.fail(f"{_shown(text)} is not a valid integer (ASCII digits 0-9, at most {MAX_DIGITS})", param, ctx)
+        return int(text)
+
+
+class AsciiFloat(click.ParamType[float]):
+    """A finite decimal number written with ASCII digits; ``positive`` refuses 0 and below."""
+
+    name = "float"
+
+    def __init__(self, *, positive: bool = False) -> None:
+        self.positive = positive
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)  # a default
+        text = str(value).strip()
+        if len(text) > _MAX_FLOAT_CHARS or not _FLOAT.fullmatch(text):
+            self.fail(f"{_shown(text)} is not a valid float (ASCII digits, e.g. 0.5)", param, ctx)
+        number = float(text)
+        if not math.isfinite(number):
+            self.fail(f"{_shown(text)} is out of range", param, ctx)
+        if self.positive and number <= 0:
+            self.fail(f"{_shown(text)} must be greater than 0", param, ctx)
+        return number
+
+
+ASCII_INT = AsciiInt()
+ASCII_FLOAT = AsciiFloat()
+POSITIVE_FLOAT = AsciiFloat(positive=True)
