@@ -96,10 +96,12 @@ def build_stage(*, fresh: bool) -> None:
         shutil.copytree(source, target, ignore=ignore)
     for name, source in FILES.items():
         shutil.copy2(source, STAGE / name)
-    if MUTMUT_DIR.exists():
-        # mutmut copies tests (also_copy) only into an empty place; new or edited tests must reach it.
-        for name in ("contract_tests", "kling_tests", "kling_api", "kling_spec", "kling_emulator"):
-            shutil.rmtree(MUTMUT_DIR / name, ignore_errors=True)
+    # Files deleted upstream must not linger in mutmut's copy of the tests and of the unmutated packages.
+    for name in ("contract_tests", "kling_tests", "kling_api", "kling_spec", "kling_emulator"):
+        shutil.rmtree(MUTMUT_DIR / name, ignore_errors=True)
+    # It must exist before mutmut starts: Python caches "no such folder" for a PYTHONPATH entry at startup
+    # (sys.path_importer_cache) and would then import the original packages through the .pth file.
+    MUTMUT_DIR.mkdir(exist_ok=True)
 
 
 def run_mutmut(names: list[str]) -> int:

@@ -170,8 +170,8 @@ def _check_task_fields(task: CreatedImageTask | ImageTask, status: int, request_
         for name, ok in (
             ("task_id", isinstance(task.task_id, str) and task.task_id != ""),
             ("task_status", isinstance(task.task_status, TaskStatus)),
-            ("created_at", _is_int64(task.created_at)),
-            ("updated_at", _is_int64(task.updated_at)),
+            ("created_at", isinstance(task.created_at, int) and not isinstance(task.created_at, bool)),
+            ("updated_at", isinstance(task.updated_at, int) and not isinstance(task.updated_at, bool)),
         )
         if not ok
     ]
@@ -179,11 +179,6 @@ def _check_task_fields(task: CreatedImageTask | ImageTask, status: int, request_
         raise MalformedResponseError(
             "the task has missing or mistyped fields: " + ", ".join(problems), http_status=status, request_id=request_id
         )
-
-
-def _is_int64(value: object) -> bool:
-    # The spec says int64: a timestamp of 30 digits parses as an int but breaks every date conversion.
-    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
 def created_from_task(task: ImageTask) -> CreatedImageTask:

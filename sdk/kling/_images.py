@@ -9,7 +9,7 @@ import inspect
 import math
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -38,6 +38,7 @@ from ._retry import (
     async_retrying,
     create_ambiguous,
     create_surely_not_done,
+    first_retry_delay,
     is_retryable_query_error,
     retrying,
 )
@@ -203,6 +204,26 @@ class Images:
             raise converted from error
         return _finish(method, path, start, response, parse).value
 
+    def _query(self, what: str, once: Callable[[], T]) -> T:
+        """A query with its retries. The first attempt goes without a retry loop: most succeed, and building
+        the loop costs more than the rest of the SDK's work on a call."""
+        try:
+            return once()
+        except KlingError as error:
+            timing = self._client._timing
+            delay = first_retry_delay(what, error, self._client.max_retries, timing)
+            if delay is None:
+                raise
+        timing.sleep(delay)
+        loop = retrying(
+            what,
+            max_retries=self._client.max_retries,
+            timing=timing,
+            should_retry=is_retryable_query_error,
+            attempts_done=1,
+        )
+        return loop(once)
+
     def _get_once(self, task_id: str) -> ImageTask:
         api = self._client._api
         return self._send(
@@ -264,13 +285,7 @@ class Images:
     def get(self, task_id: str) -> ImageTask:
         """The task, by its task_id or your external_task_id."""
         task_id = _check_task_id(task_id)
-        loop = retrying(
-            "get",
-            max_retries=self._client.max_retries,
-            timing=self._client._timing,
-            should_retry=is_retryable_query_error,
-        )
-        return loop(self._get_once, task_id)
+        return self._query("get", lambda: self._get_once(task_id))
 
     def list(self, *, page: int = 1, page_size: int = 30) -> _Tasks:
         """One page of the account's tasks, newest first."""
@@ -285,13 +300,7 @@ class Images:
                 _with_request_id(_answers.image_tasks),
             )
 
-        loop = retrying(
-            "list",
-            max_retries=self._client.max_retries,
-            timing=self._client._timing,
-            should_retry=is_retryable_query_error,
-        )
-        return loop(once)
+        return self._query("list", once)
 
     def wait(
         self,
@@ -405,6 +414,25 @@ class AsyncImages:
             raise converted from error
         return _finish(method, path, start, response, parse).value
 
+    async def _query(self, what: str, once: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """A query with its retries; the first attempt without a retry loop (see Images._query)."""
+        try:
+            return await once()
+        except KlingError as error:
+            timing = self._client._timing
+            delay = first_retry_delay(what, error, self._client.max_retries, timing)
+            if delay is None:
+                raise
+        await timing.async_sleep(delay)
+        loop = async_retrying(
+            what,
+            max_retries=self._client.max_retries,
+            timing=timing,
+            should_retry=is_retryable_query_error,
+            attempts_done=1,
+        )
+        return await loop(once)
+
     async def _get_once(self, task_id: str) -> ImageTask:
         api = self._client._api
         return await self._send(
@@ -464,13 +492,12 @@ class AsyncImages:
     async def get(self, task_id: str) -> ImageTask:
         """The task, by its task_id or your external_task_id."""
         task_id = _check_task_id(task_id)
-        loop = async_retrying(
-            "get",
-            max_retries=self._client.max_retries,
-            timing=self._client._timing,
-            should_retry=is_retryable_query_error,
-        )
-        return await loop(self._get_once, task_id)
+
+        # A coroutine function, not a lambda returning a coroutine: tenacity awaits only the former.
+        async def once() -> ImageTask:
+            return await self._get_once(task_id)
+
+        return await self._query("get", once)
 
     async def list(self, *, page: int = 1, page_size: int = 30) -> _Tasks:
         """One page of the account's tasks, newest first."""
@@ -485,13 +512,7 @@ class AsyncImages:
                 _with_request_id(_answers.image_tasks),
             )
 
-        loop = async_retrying(
-            "list",
-            max_retries=self._client.max_retries,
-            timing=self._client._timing,
-            should_retry=is_retryable_query_error,
-        )
-        return await loop(once)
+        return await self._query("list", once)
 
     async def wait(
         self,

@@ -26,6 +26,7 @@ from ._constants import (
 from ._errors import (
     APIConnectionError,
     APIError,
+    KlingError,
     MalformedResponseError,
     RateLimitError,
     ServerError,
@@ -94,47 +95,70 @@ def create_ambiguous(error: BaseException) -> bool:
     return isinstance(error, APIConnectionError | ServerError | MalformedResponseError)
 
 
-def _wait_strategy(rand: Callable[[], float]) -> Callable[[tenacity.RetryCallState], float]:
+def _wait_strategy(rand: Callable[[], float], done: int) -> Callable[[tenacity.RetryCallState], float]:
     def wait(state: tenacity.RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome is not None else None
-        return backoff_delay(state.attempt_number, error, rand)
+        return backoff_delay(done + state.attempt_number, error, rand)
 
     return wait
 
 
-def _log_before_sleep(what: str) -> Callable[[tenacity.RetryCallState], None]:
+def _log_before_sleep(what: str, done: int) -> Callable[[tenacity.RetryCallState], None]:
     def before_sleep(state: tenacity.RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome is not None else None
         delay = state.next_action.sleep if state.next_action is not None else 0.0
         if error is not None:
-            log_retry(what, state.attempt_number, delay, error)
+            log_retry(what, done + state.attempt_number, delay, error)
 
     return before_sleep
 
 
 def retrying(
-    what: str, *, max_retries: int, timing: Timing, should_retry: Callable[[BaseException], bool]
+    what: str,
+    *,
+    max_retries: int,
+    timing: Timing,
+    should_retry: Callable[[BaseException], bool],
+    attempts_done: int = 0,
 ) -> tenacity.Retrying:
-    """A sync tenacity loop: up to ``max_retries`` retries of errors ``should_retry`` accepts."""
+    """A sync tenacity loop: up to ``max_retries`` retries of errors ``should_retry`` accepts.
+
+    ``attempts_done`` attempts already failed before this loop (a query's first, sent without a loop):
+    they count against ``max_retries`` and the backoff carries on from them.
+    """
     return tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(max_retries + 1),
+        stop=tenacity.stop_after_attempt(max_retries + 1 - attempts_done),
         retry=tenacity.retry_if_exception(should_retry),
-        wait=_wait_strategy(timing.random),
+        wait=_wait_strategy(timing.random, attempts_done),
         sleep=timing.sleep,
-        before_sleep=_log_before_sleep(what),
+        before_sleep=_log_before_sleep(what, attempts_done),
         reraise=True,
     )
 
 
 def async_retrying(
-    what: str, *, max_retries: int, timing: Timing, should_retry: Callable[[BaseException], bool]
+    what: str,
+    *,
+    max_retries: int,
+    timing: Timing,
+    should_retry: Callable[[BaseException], bool],
+    attempts_done: int = 0,
 ) -> tenacity.AsyncRetrying:
     """The async twin of :func:`retrying`."""
     return tenacity.AsyncRetrying(
-        stop=tenacity.stop_after_attempt(max_retries + 1),
+        stop=tenacity.stop_after_attempt(max_retries + 1 - attempts_done),
         retry=tenacity.retry_if_exception(should_retry),
-        wait=_wait_strategy(timing.random),
+        wait=_wait_strategy(timing.random, attempts_done),
         sleep=timing.async_sleep,
-        before_sleep=_log_before_sleep(what),
+        before_sleep=_log_before_sleep(what, attempts_done),
         reraise=True,
     )
+
+
+def first_retry_delay(what: str, error: KlingError, max_retries: int, timing: Timing) -> float | None:
+    """After a query's first attempt failed: the delay before its first retry, or None to give up now."""
+    if max_retries < 1 or not is_retryable_query_error(error):
+        return None
+    delay = backoff_delay(1, error, timing.random)
+    log_retry(what, 1, delay, error)
+    return delay
