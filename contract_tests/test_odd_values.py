@@ -175,6 +175,7 @@ async def test_an_integer_of_thousands_of_digits_is_a_400_naming_the_field(
     response = await emulator.post(GENERATIONS, content=raw)
     message = refusal(response, "createImageTask")
     assert message.startswith(field), message
+    assert "out of range" in message  # never a made-up value quoted in its place
     assert len(message) < 200
 
 
@@ -421,7 +422,41 @@ def test_cli_number_options_refuse_odd_digits_as_a_usage_error(command: tuple[st
 def test_cli_refuses_a_surrogate_secret_key_naming_the_variable(command: tuple[str, ...]) -> None:
     result = run_cli(*command, KLING_ACCESS_KEY=ACCESS_KEY, KLING_SECRET_KEY=SURROGATE_SECRET)
     assert result.exit_code == USAGE, result.output
-    assert SECRET_KEY_ENV in result.stderr
-    assert "not UTF-8" in result.stderr
+    # Refused where the CLI reads the environment, before kling_auth would refuse it too.
+    assert result.stderr.startswith(f"error: {SECRET_KEY_ENV} holds a byte that is not UTF-8")
     assert "odd-values-secret" not in result.output
     assert result.stdout == ""
+
+
+# -- integers the spec says are int64 -------------------------------------------------------------------------------
+
+
+def test_a_timestamp_beyond_int64_breaks_the_spec() -> None:
+    body = SPEC.examples("getImageTask", 200)["succeed"]
+    too_big = {**body, "data": {**body["data"], "created_at": 10**30}}
+    assert SPEC.response_errors("getImageTask", 200, body) == []
+    assert any("created_at" in error for error in SPEC.response_errors("getImageTask", 200, too_big))
+
+
+def test_the_cli_shows_a_timestamp_datetime_cannot_hold_instead_of_crashing() -> None:
+    from kling.cli._output import _timestamp
+
+    assert _timestamp(2**62) == f"{2**62} ms"
+    assert _timestamp(1722769557708) == "2024-08-04 11:05:57 UTC"
+
+
+@pytest.mark.parametrize("name", ["\u00b2", "\u0661", "9" * 5000])
+async def test_an_image_name_of_odd_digits_is_a_404_never_a_500(name: str) -> None:
+    now = [float(NOW)]
+    app = create_app(keys={ACCESS_KEY: SECRET_KEY}, clock=lambda: now[0], tick_interval=None, succeed_after=1)
+    headers = {"Authorization": f"Bearer {sign_token(ACCESS_KEY, SECRET_KEY, now=NOW)}"}
+    transport = httpx.ASGITransport(app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=headers) as client:
+        created = await client.post(GENERATIONS, json={"prompt": "a fox", "n": 2})
+        task_id = created.json()["data"]["task_id"]
+        now[0] += 60
+        task = (await client.get(f"{GENERATIONS}/{task_id}")).json()["data"]
+        first = httpx.URL(task["task_result"]["images"][0]["url"])
+        assert (await client.get(first.path)).status_code == 200
+        odd = await client.get(first.path.replace("/0.png", f"/{name}.png"))
+    assert odd.status_code == 404

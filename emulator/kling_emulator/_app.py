@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -94,10 +95,14 @@ def app_from_config(config: EmulatorConfig, *, spec: Spec | None = None) -> Star
             yield
             group.cancel_scope.cancel()
 
+    api = Route("/{path:path}", AnyMethod(emulator.handle_api))
+    # Starlette's path pattern is ".*", which stops at a newline: an id holding %0A would miss every route and
+    # get Starlette's text/plain 404 instead of the API's JSON answer. Everything must reach the API.
+    api.path_regex = re.compile(api.path_regex.pattern, re.DOTALL)
     routes = [
         Route(IMAGE_ROUTE_PREFIX + "/{task_id}/{name}.png", emulator.handle_image, methods=["GET"]),
         # Everything else is the API: the spec decides what exists (404/1202, 404/1203 otherwise).
-        Route("/{path:path}", AnyMethod(emulator.handle_api)),
+        api,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.emulator = emulator

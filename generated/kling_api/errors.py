@@ -37,7 +37,7 @@ class ResponseError(Exception):
         self.headers: Mapping[str, str] = headers if headers is not None else {}
         self.excerpt = excerpt(content)
         self.problem = redact(problem)
-        super().__init__(f"HTTP {status_code}: {problem}; body starts: {self.excerpt!r}")
+        super().__init__(f"HTTP {status_code}: {self.problem}; body starts: {self.excerpt!r}")
 
 
 class UnexpectedStatus(ResponseError):

@@ -56,15 +56,16 @@ def error_from_exception(error: BaseException) -> KlingError | None:
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(f"no answer in time ({type(error).__name__})")
     if isinstance(error, httpx.TransportError):
-        return APIConnectionError(f"connection failed ({type(error).__name__}: {error})")
+        # A transport's or proxy's message may quote the request it failed on: never a token in ours.
+        return APIConnectionError(f"connection failed ({type(error).__name__}: {api_errors.redact(str(error))})")
     if isinstance(error, httpx.HTTPError):
-        return APIConnectionError(f"HTTP failure ({type(error).__name__}: {error})")
+        return APIConnectionError(f"HTTP failure ({type(error).__name__}: {api_errors.redact(str(error))})")
     if isinstance(error, httpx.InvalidURL):
-        return ValidationError("url", f"the request cannot be sent: {error}")
+        return ValidationError("url", f"the request cannot be sent: {api_errors.redact(str(error))}")
     if isinstance(error, ValueError | TypeError | KeyError | AttributeError | RecursionError):
         # The generated client turns every unreadable answer into a ResponseError: what is left was raised
         # while building the request (a value that cannot be serialised), before anything was sent.
-        return ValidationError("request", f"cannot be sent: {type(error).__name__}: {error}")
+        return ValidationError("request", f"cannot be sent: {type(error).__name__}: {api_errors.redact(str(error))}")
     return None
 
 

@@ -172,7 +172,11 @@ class TaskFailedError(TaskError):
         from kling_api.types import Unset
 
         self.task = task
-        self.task_status_msg = "" if isinstance(task.task_status_msg, Unset) else task.task_status_msg
+        # The server's words, never a token it may have echoed back (as APIError.message).
+        message = task.task_status_msg
+        self.task_status_msg = (
+            "" if isinstance(message, Unset) else redact(message) if isinstance(message, str) else message
+        )
         reason = self.task_status_msg or "no reason given"
         super().__init__(task.task_id, f"task {task.task_id} failed: {reason}")
 
