@@ -15,7 +15,7 @@ GENERATE = openapi-python-client generate --path $(SPEC) --config openapi/genera
 	--custom-template-path openapi/templates --meta none --overwrite --fail-on-warning
 HAND_WRITTEN := sdk auth_plugin openapi/kling_spec emulator contract_tests scripts bench conftest.py
 
-.PHONY: install generate check-generated template-diff lint format test demo emulator contract-deep contract-live bench faults clean
+.PHONY: install generate check-generated template-diff lint format test demo emulator contract-deep contract-live bench faults mutation clean
 
 install: $(STAMP)
 
@@ -84,6 +84,11 @@ faults: $(STAMP)
 ## bench: overhead, auth, waiting, batch, memory and cold-start ratios, each against a baseline of the same run; writes bench/results.md.
 bench: $(STAMP)
 	$(PYTHON) -m bench
+
+## mutation: mutmut on the auth plugin, retries, errors and answer parsing (one worker; not part of test).
+## ARGS=--fresh forgets earlier results; ARGS='kling._retry.*' re-tests only those mutants.
+mutation: $(STAMP)
+	$(PYTHON) scripts/mutation.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
