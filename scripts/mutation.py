@@ -61,6 +61,10 @@ REASONS: dict[str, str] = {
     "initial-cache": "the first token() call signs whatever the initial cache values, since _token is None",
     "codec-alias": "'UTF-8' and 'utf-8' name the same codec",
     "same-refusal": "'Bearer a b' is refused either way (MalformedTokenError, API code 1002); only the wording differs",
+    "tenacity-state": "tenacity sets outcome and next_action before wait and before_sleep run: the guards never decide",
+    "class-default": "MalformedResponseError passes retryable=False, which its class (APIError's) already defaults to",
+    "advice-matches-class": "api_error's retry advice always equals the default of the class it picks",
+    "same-limit": "the excerpt's default length (kling_api.errors.EXCERPT_LENGTH, 200) is the SDK's _EXCERPT_CHARS",
 }
 
 #: Surviving mutants that are equivalent, by name -> reason key. Names carry mutmut's numbers, which hold
@@ -83,6 +87,16 @@ EXPLAINED: dict[str, str] = {
     "kling_auth._token.x_sign_token__mutmut_50": "pyjwt-default",
     "kling_auth._token.x_sign_token__mutmut_51": "pyjwt-default",
     "kling_auth._token.x_token_from_authorization__mutmut_10": "same-refusal",
+    "kling._retry.x__wait_strategy__mutmut_3": "tenacity-state",
+    "kling._retry.x__log_before_sleep__mutmut_3": "tenacity-state",
+    "kling._retry.x__log_before_sleep__mutmut_7": "tenacity-state",
+    "kling._retry.x__log_before_sleep__mutmut_9": "tenacity-state",
+    "kling._errors.xǁMalformedResponseErrorǁ__init____mutmut_8": "class-default",
+    "kling._errors.xǁMalformedResponseErrorǁ__init____mutmut_13": "class-default",
+    "kling._errors.x_api_error__mutmut_10": "advice-matches-class",
+    "kling._errors.x_api_error__mutmut_15": "advice-matches-class",
+    "kling._answers.x__error_from_status__mutmut_15": "same-limit",
+    "kling._answers.x_unwrap__mutmut_21": "same-limit",
 }
 
 # mutmut's exit codes (mutmut.stats.status_by_exit_code); anything else is "suspicious".
