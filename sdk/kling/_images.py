@@ -13,12 +13,11 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from urllib.parse import quote
 
 import kling_spec
 from kling_api.api.images import create_image_task, get_image_task, list_image_tasks
 from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask, ImageTaskCallback
-from kling_api.types import Response
+from kling_api.types import Response, encode_path_parameter
 
 from . import _answers
 from ._batch import BatchResult, arun_batch, run_batch
@@ -101,7 +100,8 @@ def _check_timeout(timeout: object) -> float:
 
 
 def _task_path(task_id: str) -> str:
-    return f"{_GENERATIONS}/{quote(task_id, safe='')}"
+    """The path as sent (for the log line), encoded by the generated client's own rule."""
+    return f"{_GENERATIONS}/{encode_path_parameter('task_id', task_id)}"
 
 
 def _check_page(page: object, page_size: object) -> None:

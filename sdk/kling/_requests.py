@@ -26,7 +26,7 @@ from kling_api.models import (
     Resolution,
     WatermarkInfo,
 )
-from kling_api.types import UNSET, Unset
+from kling_api.types import UNSET, Unset, encode_path_parameter
 
 from ._constants import DATA_URI_BASE64_MARKER, EXTERNAL_TASK_ID_PREFIX, MAX_TASK_ID_CHARS
 from ._errors import ValidationError
@@ -86,18 +86,17 @@ def validate_request(request: CreateImageTaskRequest) -> None:
         raise ValidationError(error.field.removeprefix("body.").removeprefix("body"), error.rule) from None
 
 
-# Ids that would change the path once sent (HTTP clients resolve dot segments): refused before sending.
-_PATH_CHANGING_IDS = frozenset({"", ".", ".."})
-
-
 def check_task_id(value: object, field: str = "task_id") -> str:
-    """An id that can be queried: a string, not a dot segment, not empty, of a sane length."""
+    """An id that can be queried: a string of a sane length that the generated client accepts as a path
+    segment (not empty, not a dot segment, valid Unicode): its rule, raised here as a ValidationError."""
     if not isinstance(value, str):
         raise ValidationError(field, f"must be a string, got {type(value).__name__}")
-    if value in _PATH_CHANGING_IDS:
-        raise ValidationError(field, f"{value!r} cannot be queried (it would address another resource)")
     if len(value) > MAX_TASK_ID_CHARS:
         raise ValidationError(field, f"is longer than {MAX_TASK_ID_CHARS} characters")
+    try:
+        encode_path_parameter(field, value)
+    except ValueError as error:
+        raise ValidationError(field, str(error).removeprefix(f"path parameter {field} ")) from None
     return value
 
 
