@@ -11,20 +11,16 @@ sends is one the spec allows)::
 """
 
 from ._constants import (
-    HIGH_RES_MODELS,
     IMAGE_FORMATS,
     IMAGE_ONLY_MODELS,
     MAX_IMAGE_BASE64_CHARS,
     MAX_IMAGE_BYTES,
     MAX_IMAGE_RATIO,
     MIN_IMAGE_SIDE,
-    REFERENCE_MODELS,
-    UNSUPPORTED_RATIOS,
 )
 from ._images import ImageInfo, inspect_base64_image, inspect_image
 from ._rules import (
     CREATE_REQUEST_SCHEMA,
-    check_image_field,
     create_request_defaults,
     inspect_create_body,
     validate_create_body,
@@ -40,21 +36,17 @@ from ._spec import (
 
 __all__ = [
     "CREATE_REQUEST_SCHEMA",
-    "HIGH_RES_MODELS",
     "IMAGE_FORMATS",
     "IMAGE_ONLY_MODELS",
     "MAX_IMAGE_BASE64_CHARS",
     "MAX_IMAGE_BYTES",
     "MAX_IMAGE_RATIO",
     "MIN_IMAGE_SIDE",
-    "REFERENCE_MODELS",
     "SPEC_PATH",
-    "UNSUPPORTED_RATIOS",
     "ImageInfo",
     "MatchedRequest",
     "RequestValidationError",
     "Spec",
-    "check_image_field",
     "create_request_defaults",
     "describe_error",
     "inspect_base64_image",

@@ -1,8 +1,7 @@
 """The documented limits of the create request that its JSON schema cannot carry, in one place.
 
-The spec states them in prose (descriptions of ``image``, ``image_reference``, ``ModelName``,
-``Resolution``, ``AspectRatio``); the defaults and the numeric bounds of the other fields live
-in the schema itself and are read from it.
+The spec states them in prose (the description of ``image``: what needs the image's bytes); the
+defaults, the bounds and the cross-field rules live in the schema itself and are read from it.
 """
 
 from __future__ import annotations
@@ -33,15 +32,10 @@ WEBP_SIGNATURE: Final = (b"RIFF", b"WEBP")
 
 # -- the capability map (general-info.md) -------------------------------------------------
 
-#: Models that take `image_reference` (and require it when `image` is set).
-REFERENCE_MODELS: Final = frozenset({"kling-v1-5"})
-#: Resolutions beyond the default, and the models that have them.
-HIGH_RESOLUTIONS: Final = frozenset({"2k"})
-HIGH_RES_MODELS: Final = frozenset({"kling-v2", "kling-v2-1"})
-#: Models that only restyle an input image (`image` required).
+#: The rules of the capability map are the spec's (``CreateImageTaskRequest.allOf``). This one set is
+#: kept for the emulator, which sizes a restyled image after its input: models that only restyle an
+#: input image. A test checks it against the spec's rule.
 IMAGE_ONLY_MODELS: Final = frozenset({"kling-v2-new"})
-#: Aspect ratios a model does not have.
-UNSUPPORTED_RATIOS: Final[dict[str, frozenset[str]]] = {"kling-v1": frozenset({"21:9"})}
 
 #: Error messages quote at most this much of an offending value.
 MAX_QUOTED_CHARS: Final = 40

@@ -162,6 +162,47 @@ class Spec:
     def schema_pointer(self, name: str) -> str:
         return _pointer("components", "schemas", name)
 
+    def first_problem(self, instance: Any, pointer: str, prefix: str) -> RequestValidationError | None:
+        """The one problem to report when ``instance`` breaks the schema at ``pointer``; None when it is valid.
+
+        A field's own constraint first (the most relevant, as jsonschema's ``best_match`` ranks them),
+        else the first cross-field rule of the object broken, in the spec's order: an ``allOf`` member
+        with an ``x-kling-error`` (``field``, ``rule``), told in its words, ``{model_name}`` and the
+        like filled in from the object or its defaults. A ``pattern`` is told by the ``x-kling-error``
+        beside it, when there is one. Fields are named from ``prefix`` (``body.n``).
+        """
+        errors = list(self.validator(pointer).iter_errors(instance))
+        schema = self.resolve({"$ref": pointer})
+        rules: list[Any] = list(schema.get("allOf", []))
+        own = [error for error in errors if _rule_broken(error, rules) is None]
+        if own:
+            error = best_match(own)
+            assert error is not None
+            if error.validator == "pattern":
+                explanation = self._node(schema, list(error.relative_schema_path)[:-1]).get(_EXPLANATION)
+                if isinstance(explanation, Mapping):
+                    location = ".".join([prefix, *(str(part) for part in error.absolute_path)])
+                    return RequestValidationError(location, str(explanation["rule"]))
+            return describe_error(error, prefix)
+        broken = [rule for error in errors if (rule := _rule_broken(error, rules)) is not None]
+        if not broken:
+            return None
+        told = broken[0][_EXPLANATION]
+        properties = schema.get("properties", {})
+        values = {name: prop["default"] for name, prop in properties.items() if "default" in prop}
+        values.update(instance if isinstance(instance, Mapping) else {})
+        text = str(told["rule"]).format_map({name: _quote_plain(value) for name, value in values.items()})
+        return RequestValidationError(f"{prefix}.{told['field']}", text)
+
+    def _node(self, schema: Mapping[str, Any], path: list[str | int]) -> Mapping[str, Any]:
+        """The schema node at a jsonschema schema path (which leaves ``$ref`` steps out) under ``schema``."""
+        node: Any = schema
+        for part in path:
+            while isinstance(node, Mapping) and "$ref" in node and part not in node:
+                node = self.resolve(node)
+            node = node[part]
+        return self.resolve(node) if isinstance(node, Mapping) else {}
+
     # -- requests ------------------------------------------------------------------------
 
     def match(self, method: str, path: str) -> tuple[str, str, Mapping[str, Any], dict[str, str]]:
@@ -240,9 +281,9 @@ class Spec:
                     raise RequestValidationError("body", "is not valid JSON", api_code=1200) from None
                 check_json_limits(parsed_body, "body")
                 pointer = _pointer(*_op_path(template, method), "requestBody", "content", "application/json", "schema")
-                error = best_match(self.validator(pointer).iter_errors(parsed_body))
-                if error is not None:
-                    raise describe_error(error, "body")
+                problem = self.first_problem(parsed_body, pointer, "body")
+                if problem is not None:
+                    raise problem
         return MatchedRequest(
             operation_id=op["operationId"],
             path_params=dict(path_params),
@@ -281,6 +322,24 @@ class Spec:
         response = self.resolve(op["responses"][str(status)])
         media = response["content"]["application/json"]
         return {name: self.resolve(example)["value"] for name, example in media.get("examples", {}).items()}
+
+
+_EXPLANATION = "x-kling-error"
+
+
+def _rule_broken(error: ValidationError, rules: list[Any]) -> Mapping[str, Any] | None:
+    """The cross-field rule (an ``allOf`` member with an ``x-kling-error``) an error breaks, if any."""
+    path = list(error.relative_schema_path)
+    if len(path) > 1 and path[0] == "allOf" and isinstance(path[1], int) and path[1] < len(rules):
+        rule = rules[path[1]]
+        if isinstance(rule, Mapping) and isinstance(rule.get(_EXPLANATION), Mapping):
+            return rule
+    return None
+
+
+def _quote_plain(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= MAX_QUOTED_CHARS else text[:MAX_QUOTED_CHARS] + "..."
 
 
 def _reject_constant(name: str) -> Any:

@@ -37,7 +37,6 @@ REFUSED: list[tuple[str, dict[str, Any], str]] = [
     ("unknown resolution", {"resolution": "4k"}, "resolution"),
     ("unknown reference", {"image_reference": "body"}, "image_reference"),
     ("unknown keyword", {"colour": "red"}, "colour"),
-    ("callback not a URI", {"callback_url": "not a url"}, "callback_url"),
     ("21:9 on kling-v1", {"model_name": "kling-v1", "aspect_ratio": "21:9"}, "aspect_ratio"),
     ("2k on kling-v1", {"resolution": "2k"}, "resolution"),
     ("negative prompt with image", {"image": b64(PNG_300), "negative_prompt": "blur"}, "negative_prompt"),

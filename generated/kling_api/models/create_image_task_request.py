@@ -28,6 +28,13 @@ T = TypeVar("T", bound="CreateImageTaskRequest")
 
 @_attrs_define
 class CreateImageTaskRequest:
+    """The task to create. Some fields depend on others: no `negative_prompt`
+    with `image`; `image_reference` needs `image` and kling-v1-5, which in
+    turn needs it whenever `image` is set; kling-v2-new needs `image`;
+    kling-v1 has no 21:9; 2k is kling-v2's and kling-v2-1's only.
+
+    """
+
     prompt: str
     """ Positive text prompt. Cannot exceed 2500 characters. """
     model_name: ModelName | Unset = UNSET

@@ -121,7 +121,11 @@ def sync_detailed(
     timeout), query by your `external_task_id` instead of creating again.
 
     Args:
-        body (CreateImageTaskRequest):
+        body (CreateImageTaskRequest): The task to create. Some fields depend on others: no
+            `negative_prompt`
+            with `image`; `image_reference` needs `image` and kling-v1-5, which in
+            turn needs it whenever `image` is set; kling-v2-new needs `image`;
+            kling-v1 has no 21:9; 2k is kling-v2's and kling-v2-1's only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,7 +164,11 @@ def sync(
     timeout), query by your `external_task_id` instead of creating again.
 
     Args:
-        body (CreateImageTaskRequest):
+        body (CreateImageTaskRequest): The task to create. Some fields depend on others: no
+            `negative_prompt`
+            with `image`; `image_reference` needs `image` and kling-v1-5, which in
+            turn needs it whenever `image` is set; kling-v2-new needs `image`;
+            kling-v1 has no 21:9; 2k is kling-v2's and kling-v2-1's only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,7 +202,11 @@ async def asyncio_detailed(
     timeout), query by your `external_task_id` instead of creating again.
 
     Args:
-        body (CreateImageTaskRequest):
+        body (CreateImageTaskRequest): The task to create. Some fields depend on others: no
+            `negative_prompt`
+            with `image`; `image_reference` needs `image` and kling-v1-5, which in
+            turn needs it whenever `image` is set; kling-v2-new needs `image`;
+            kling-v1 has no 21:9; 2k is kling-v2's and kling-v2-1's only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -231,7 +243,11 @@ async def asyncio(
     timeout), query by your `external_task_id` instead of creating again.
 
     Args:
-        body (CreateImageTaskRequest):
+        body (CreateImageTaskRequest): The task to create. Some fields depend on others: no
+            `negative_prompt`
+            with `image`; `image_reference` needs `image` and kling-v1-5, which in
+            turn needs it whenever `image` is set; kling-v2-new needs `image`;
+            kling-v1 has no 21:9; 2k is kling-v2's and kling-v2-1's only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -114,7 +114,8 @@ def sync_detailed(
 ) -> Response[ErrorResponse | ImageTaskListResponse]:
     """List image-generation tasks
 
-     Pages through the account's image tasks, newest first.
+     Pages through the account's image tasks. The order of a page is not
+    documented: do not rely on one (the local emulator lists newest first).
 
     Args:
         page_num (int | Unset):  Default: 1.
@@ -148,7 +149,8 @@ def sync(
 ) -> ErrorResponse | ImageTaskListResponse | None:
     """List image-generation tasks
 
-     Pages through the account's image tasks, newest first.
+     Pages through the account's image tasks. The order of a page is not
+    documented: do not rely on one (the local emulator lists newest first).
 
     Args:
         page_num (int | Unset):  Default: 1.
@@ -177,7 +179,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | ImageTaskListResponse]:
     """List image-generation tasks
 
-     Pages through the account's image tasks, newest first.
+     Pages through the account's image tasks. The order of a page is not
+    documented: do not rely on one (the local emulator lists newest first).
 
     Args:
         page_num (int | Unset):  Default: 1.
@@ -209,7 +212,8 @@ async def asyncio(
 ) -> ErrorResponse | ImageTaskListResponse | None:
     """List image-generation tasks
 
-     Pages through the account's image tasks, newest first.
+     Pages through the account's image tasks. The order of a page is not
+    documented: do not rely on one (the local emulator lists newest first).
 
     Args:
         page_num (int | Unset):  Default: 1.
