@@ -45,8 +45,9 @@ class SpecMock:
     access_key: str = ACCESS_KEY
     now: float | None = None  # the clock JWTs are checked against; None: real time
     verify_auth: bool = True
-    #: Also the documented rules beyond the schema (False: schema only, for tests of wire
-    #: fidelity that feed schema-generated bodies, most of which break some rule).
+    #: Also what the schema cannot say: the bytes of a Base64 ``image`` (False: the schema only,
+    #: cross-field rules included, for tests of wire fidelity that feed schema-generated bodies,
+    #: whose images are random strings).
     check_rules: bool = True
     router: respx.Router = field(init=False)
     requests: list[MatchedRequest] = field(init=False, default_factory=list)
@@ -94,7 +95,7 @@ class SpecMock:
                 body=request.content,
             )
             if self.check_rules and matched.operation_id == "createImageTask":
-                # The documented rules beyond the schema too: the same validator as the SDK and the emulator.
+                # The image's bytes too: the same validator as the SDK and the emulator.
                 validate_create_body(matched.body, spec=self.spec)
         except RequestValidationError as error:
             return self._violation(f"{request.method} {request.url.path}: {error}")
