@@ -15,7 +15,7 @@ GENERATE = openapi-python-client generate --path $(SPEC) --config openapi/genera
 	--custom-template-path openapi/templates --meta none --overwrite --fail-on-warning
 HAND_WRITTEN := sdk auth_plugin openapi/kling_spec emulator contract_tests scripts bench conftest.py
 
-.PHONY: install generate check-generated template-diff lint format test demo emulator contract-deep contract-live bench faults mutation clean
+.PHONY: install generate check-generated template-diff lint format test demo emulator contract-deep contract-cli contract-live bench faults mutation clean
 
 install: $(STAMP)
 
@@ -72,6 +72,10 @@ emulator: $(STAMP)
 ## contract-deep: the schemathesis suite against the emulator with many more examples.
 contract-deep: $(STAMP)
 	KLING_CONTRACT_PROFILE=deep $(PYTHON) -m pytest emulator/tests/test_schemathesis.py contract_tests/test_properties.py -p no:cacheprovider
+
+## contract-cli: the schemathesis CLI against a local emulator, reading ./schemathesis.toml (ARGS go to it).
+contract-cli: $(STAMP)
+	$(PYTHON) scripts/contract_cli.py $(ARGS)
 
 ## contract-live: read-only contract checks against the real API (needs your keys).
 contract-live: $(STAMP)
