@@ -1,9 +1,10 @@
 """Turning a create request into the task the emulator runs.
 
-The documented rules of the create request (schema and beyond) are ``kling_spec``'s: one
-validator shared with the SDK and the contract mock, so a rule added there applies here too. A
-broken rule answers 400/1201 with a message naming the field. What stays here is the
-emulator's own: the defaults filled in, and the size of the images it will render.
+The documented rules of the create request are the spec's (its cross-field rules included, in
+``CreateImageTaskRequest.allOf``), checked by ``kling_spec`` with what needs the image's bytes: one
+validator shared with the SDK and the contract mock, so a rule added to the spec applies here too.
+A broken rule answers 400/1201 with a message naming the field. What stays here is the emulator's
+own: the defaults filled in, and the size of the images it will render.
 """
 
 from __future__ import annotations
