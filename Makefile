@@ -13,7 +13,7 @@ SPEC := openapi/kling-images.yaml
 GENERATED := generated/kling_api
 GENERATE = openapi-python-client generate --path $(SPEC) --config openapi/generator-config.yaml \
 	--custom-template-path openapi/templates --meta none --overwrite --fail-on-warning
-HAND_WRITTEN := sdk auth_plugin openapi/kling_spec emulator contract_tests scripts bench conftest.py
+HAND_WRITTEN := sdk auth_plugin openapi/kling_spec emulator testkit contract_tests scripts bench conftest.py
 
 .PHONY: install generate check-generated template-diff lint format test demo emulator contract-deep contract-cli contract-live bench faults mutation clean
 

@@ -11,6 +11,11 @@ It authenticates JWTs like the real service, validates every request against
 tasks through ``submitted -> processing -> succeed/failed`` on a clock, serves the PNGs it
 "generates", holds the concurrency quota, sends callbacks (to loopback hosts only) and injects
 faults (see :mod:`kling_emulator._faults` for the ``X-Kling-Emulator-Fault`` header).
+
+Hostile input gets the documented error envelope, never a 500 or a hang, and memory stays bounded:
+bodies of at most 16 MB, JSON at most 32 levels deep, and two limits of the emulator's own (the spec
+states none): ``external_task_id`` and ``callback_url`` of at most 4096 characters (400/1201 beyond).
+Error messages quote at most 64 characters of an id or header value.
 """
 
 from kling_auth import DEMO_ACCESS_KEY, DEMO_SECRET_KEY

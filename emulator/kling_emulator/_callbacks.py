@@ -6,18 +6,25 @@ URL is http(s) and its host is literally ``localhost`` or a loopback IP address 
 the environment are ignored and redirects are not followed, so nothing can bounce elsewhere.
 Failures are logged and never affect the task. Logs name the task and the host only: never
 the body, the headers or the rest of the URL.
+
+Delivery: one task's callbacks go out one at a time, in order; different tasks' go out concurrently,
+at most MAX_CONCURRENT_CALLBACKS at once. A slow receiver (up to CALLBACK_TIMEOUT) delays only the
+callbacks of its own task.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import threading
+from collections import deque
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+import anyio
 import httpx
 
-from ._constants import CALLBACK_TIMEOUT, CALLBACK_USER_AGENT, LOGGER_NAME
+from ._constants import CALLBACK_TIMEOUT, CALLBACK_USER_AGENT, LOGGER_NAME, MAX_CONCURRENT_CALLBACKS
 from ._errors import json_bytes
 from ._tasks import Announcement
 
@@ -61,38 +68,106 @@ class _NonClosingTransport(httpx.AsyncBaseTransport):
 
 
 class CallbackSender:
-    """Sends announcements in order; ``transport`` replaces the network (tests capture with it)."""
+    """Sends announcements: each task's in order, one at a time; tasks concurrently, at most ``max_concurrent``.
 
-    def __init__(self, transport: httpx.AsyncBaseTransport | None = None, timeout: float = CALLBACK_TIMEOUT) -> None:
+    ``transport`` replaces the network (tests capture with it). Thread-safe: the queue of each task lives
+    here, so a callback due while an earlier one of its task is still in flight (a slow receiver) waits for
+    it, whichever event loop asked for it.
+    """
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = CALLBACK_TIMEOUT,
+        max_concurrent: int = MAX_CONCURRENT_CALLBACKS,
+    ) -> None:
         self._transport = transport
         self._timeout = timeout
+        self._max_concurrent = max_concurrent
+        self._lock = threading.Lock()
+        #: The callbacks not yet sent, per task; a task stays here while a worker sends its callbacks.
+        self._queues: dict[str, deque[Announcement]] = {}
+        #: Tasks with queued callbacks and no worker yet, oldest first.
+        self._ready: deque[str] = deque()
+        self._workers = 0
 
     async def send(self, announcements: Sequence[Announcement]) -> None:
-        deliverable: list[Announcement] = []
-        for announcement in announcements:
-            if loopback_host(announcement.url) is None:
-                logger.warning(
-                    "callback for task %s (%s) skipped: host %s is not loopback",
-                    announcement.task.task_id,
-                    announcement.status.value,
-                    _describe_host(announcement.url),
-                )
-            else:
-                deliverable.append(announcement)
-        if not deliverable:
+        """Queue the announcements and send them; returns once the workers it started have nothing left.
+
+        When every worker is busy (slow receivers), the announcements wait for the next free one.
+        """
+        with self._lock:
+            for announcement in announcements:
+                if loopback_host(announcement.url) is None:
+                    logger.warning(
+                        "callback for task %s (%s) skipped: host %s is not loopback",
+                        announcement.task.task_id,
+                        announcement.status.value,
+                        _describe_host(announcement.url),
+                    )
+                    continue
+                task_id = announcement.task.task_id
+                queue = self._queues.get(task_id)
+                if queue is None:
+                    queue = self._queues[task_id] = deque()
+                    self._ready.append(task_id)
+                queue.append(announcement)
+            started = min(self._max_concurrent - self._workers, len(self._ready))
+            self._workers += max(0, started)
+        if started <= 0:
             return
-        # A client per batch: requests may come from different event loops (test clients, the
-        # server's ticker), and a pooled connection must not outlive its loop.
-        transport = _NonClosingTransport(self._transport) if self._transport is not None else None
-        async with httpx.AsyncClient(
-            transport=transport,
-            timeout=self._timeout,
-            trust_env=False,
-            follow_redirects=False,
-            headers={"User-Agent": CALLBACK_USER_AGENT},
-        ) as client:
-            for announcement in deliverable:
+        began: list[None] = []
+        try:
+            # A client per batch: requests may come from different event loops (test clients, the
+            # server's ticker), and a pooled connection must not outlive its loop.
+            transport = _NonClosingTransport(self._transport) if self._transport is not None else None
+            async with (
+                httpx.AsyncClient(
+                    transport=transport,
+                    timeout=self._timeout,
+                    trust_env=False,
+                    follow_redirects=False,
+                    headers={"User-Agent": CALLBACK_USER_AGENT},
+                ) as client,
+                anyio.create_task_group() as group,
+            ):
+                for _ in range(started):
+                    group.start_soon(self._work, client, began)
+        finally:
+            # Workers cancelled before they began (the server stops) give their place back here.
+            if len(began) < started:
+                with self._lock:
+                    self._workers -= started - len(began)
+
+    async def _work(self, client: httpx.AsyncClient, began: list[None]) -> None:
+        """Take a ready task, send its callbacks (and any queued meanwhile) in order; repeat until none is ready."""
+        began.append(None)
+        task_id: str | None = None
+        while True:
+            with self._lock:
+                if task_id is None:
+                    if not self._ready:
+                        # Under the lock that saw nothing ready: a send() from now on starts a worker of its own.
+                        self._workers -= 1
+                        return
+                    task_id = self._ready.popleft()
+                queue = self._queues[task_id]
+                if not queue:
+                    del self._queues[task_id]
+                    task_id = None
+                    continue
+                announcement = queue.popleft()
+            try:
                 await self._deliver(client, announcement)
+            except BaseException:
+                # Cancelled (the server stops): the task's other callbacks go to the next worker.
+                with self._lock:
+                    self._workers -= 1
+                    if self._queues.get(task_id):
+                        self._ready.appendleft(task_id)
+                    else:
+                        self._queues.pop(task_id, None)
+                raise
 
     async def _deliver(self, client: httpx.AsyncClient, announcement: Announcement) -> None:
         task_id, status = announcement.task.task_id, announcement.status.value

@@ -34,6 +34,14 @@ def default_keys() -> dict[str, str]:
     return {DEMO_ACCESS_KEY: DEMO_SECRET_KEY}
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class EmulatorConfig:
     """How the emulator behaves; see :func:`kling_emulator.create_app` for each field."""
@@ -55,6 +63,14 @@ class EmulatorConfig:
             isinstance(k, str) and isinstance(v, str) and k and v for k, v in self.keys.items()
         ):
             raise ValueError("keys must map non-empty access keys to non-empty secret keys")
+        for access, secret in self.keys.items():
+            for name, value in (("an access key", access), ("a secret key", secret)):
+                if not _is_utf8(value):
+                    # Never the key itself: not in the message, nor in a UnicodeEncodeError's repr later on.
+                    raise ValueError(
+                        f"keys: {name} is not valid text (it holds a lone surrogate, which is what a byte that is "
+                        f"not UTF-8 in ${ACCESS_KEY_ENV} or ${SECRET_KEY_ENV} becomes); no token could be checked"
+                    )
         # Read-only, so the frozen config cannot change under the app.
         object.__setattr__(self, "keys", MappingProxyType(dict(self.keys)))
         if not 0 <= self.processing_after <= self.succeed_after:

@@ -35,15 +35,35 @@ DEFAULT_TICK_INTERVAL: Final = 0.1
 #: A 10 MB image is 13.4 MB in Base64; the rest of the body is small.
 MAX_BODY_BYTES: Final = 16 * 1024 * 1024
 
+#: The emulator's own bound on the strings a task keeps (the spec sets no maxLength on either): a longer
+#: ``external_task_id`` or ``callback_url`` answers 400/1201 naming the field and the limit. Generous for
+#: any id or URL in real use, and it bounds memory: without it, 24 creates with 4 MB ids kept ~100 MB, and
+#: a ``pageSize=500`` list echoed every id into one answer. With it, a task keeps at most ~45 KB of text
+#: (these two and a 2500-character prompt, at 4 bytes a character at worst) and ``max_tasks`` bounds the store.
+MAX_EXTERNAL_TASK_ID_CHARS: Final = 4096
+MAX_CALLBACK_URL_CHARS: Final = 4096
+#: A ``Host`` header longer than this (a DNS name is at most 253 characters, plus a port) or not shaped like
+#: ``host[:port]`` is not used for the URLs in answers: the server's own address is. Each image URL repeats
+#: it, and a list answer carries up to 500 tasks of 9 images each.
+MAX_HOST_CHARS: Final = 261
+
 #: The documented limits, defaults and capability map of the create request live in
 #: ``kling_spec`` (read from the spec where it carries them), shared with the SDK and the mock.
 
 # -- responses ----------------------------------------------------------------------------
 
+#: Ids (and other values a client sent) quoted in an error message are cut to this many characters: "Task
+#: not found by id/external id: <first 64 characters>…".
+MAX_ECHOED_CHARS: Final = 64
+#: No error message is longer than this (a last guard: what a message quotes is cut where it is built).
+MAX_MESSAGE_CHARS: Final = 1024
+
+#: As the spec's examples have them (checked by emulator/tests/test_spec_data.py).
 SUCCESS_MESSAGE: Final = "SUCCEED"
 MODERATION_MESSAGE: Final = "Failure to pass the risk control system"
 
-#: Every documented error code: HTTP status and the message the emulator answers with.
+#: Every documented error code: HTTP status and the message the emulator answers with. The codes and
+#: statuses restate the spec's table (``ErrorResponse``); emulator/tests/test_spec_data.py checks them.
 ERROR_CODES: Final[dict[int, tuple[int, str]]] = {
     1000: (401, "authentication failed"),
     1001: (401, "Authorization is empty"),
@@ -70,7 +90,8 @@ ERROR_CODES: Final[dict[int, tuple[int, str]]] = {
 
 # -- images -------------------------------------------------------------------------------
 
-#: Long side of a generated image per resolution; the short side follows the aspect ratio.
+#: Long side of a generated image per resolution; the short side follows the aspect ratio. One entry per
+#: resolution of the spec's ``Resolution`` enum (checked by emulator/tests/test_spec_data.py).
 LONG_SIDE: Final = {"1k": 1024, "2k": 2048}
 #: Where the emulator serves the images it "generated".
 IMAGE_ROUTE_PREFIX: Final = "/emulator/images"
@@ -85,6 +106,9 @@ FAULT_HEADER: Final = "X-Kling-Emulator-Fault"
 MAX_FAULT_LATENCY: Final = 30.0
 
 CALLBACK_TIMEOUT: Final = 5.0
+#: Callbacks in flight at once, across tasks (one task's go out one at a time, in order): a slow
+#: receiver holds one of these for at most CALLBACK_TIMEOUT, and delays only its own task's callbacks.
+MAX_CONCURRENT_CALLBACKS: Final = 16
 CALLBACK_USER_AGENT: Final = "kling-emulator"
 
 LOGGER_NAME: Final = "kling_emulator"

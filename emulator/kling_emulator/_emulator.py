@@ -10,10 +10,10 @@ injected ``html`` gateway page).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote
 
 import anyio
 from kling_spec import RequestValidationError, Spec, load_spec
@@ -25,10 +25,27 @@ from starlette.responses import Response
 from ._auth import Authenticator
 from ._callbacks import CallbackSender
 from ._config import EmulatorConfig
-from ._constants import FAULT_HEADER, LOGGER_NAME, MODERATION_MESSAGE, WATERMARK_SUFFIX
-from ._errors import ApiError, success
-from ._faults import Fault, FaultInjector
-from ._http import JSON, DroppedResponse, NoAnswer, error_response, gateway_page, raw_path, read_body
+from ._constants import (
+    FAULT_HEADER,
+    LOGGER_NAME,
+    MAX_CALLBACK_URL_CHARS,
+    MAX_EXTERNAL_TASK_ID_CHARS,
+    MODERATION_MESSAGE,
+    WATERMARK_SUFFIX,
+)
+from ._errors import ApiError, echo, success
+from ._faults import Fault, FaultConfig, FaultInjector
+from ._http import (
+    JSON,
+    DroppedResponse,
+    NoAnswer,
+    base_url,
+    error_response,
+    gateway_page,
+    header_text,
+    raw_path,
+    read_body,
+)
 from ._images import ImageCache, ImageRequest
 from ._rules import task_spec
 from ._tasks import Announcement, DuplicateExternalId, QuotaExceeded, Task, TaskStatus, TaskStore
@@ -45,6 +62,8 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig, spec: Spec | None = None) -> None:
         self.config = config
+        # What reset() goes back to after reconfigure().
+        self._built_with = config
         self.spec = spec if spec is not None else load_spec()
         self.images = ImageCache(config.image_cache_size)
         self.tasks = TaskStore(
@@ -53,15 +72,19 @@ class Emulator:
         self.auth = Authenticator(config.keys, config.clock)
         self.faults = FaultInjector(config.faults)
         self.callbacks = CallbackSender(config.callback_transport)
+        self._list_defaults = _query_defaults(self.spec, "listImageTasks")
 
     def now(self) -> float:
         return self.config.clock()
 
     def reset(self) -> None:
-        """Forget every task and image and restart the fault RNG: as good as a new app (for tests)."""
+        """Forget every task, image and queued fault, undo :meth:`reconfigure` and restart the fault RNG:
+        as good as a new app (for tests)."""
         self.tasks.clear()
         self.images.clear()
-        self.faults.reseed()
+        self.config = self._built_with
+        self.tasks.slots = self.config.slots
+        self.faults = FaultInjector(self.config.faults)
 
     def advance(self) -> list[Announcement]:
         """Move every task to its current status; the callbacks that became due."""
@@ -74,19 +97,30 @@ class Emulator:
             await self.callbacks.send(due)
 
     async def run_ticker(self, interval: float) -> None:
-        while True:
-            try:
-                await self.tick()
-            except Exception:
-                # The ticker must survive anything; the traceback has no secrets (no request here).
-                logger.exception("emulator tick failed")
-            await anyio.sleep(interval)
+        # Callbacks go out beside the ticker, never holding it up: a slow receiver must not delay the
+        # next tick, hence the callbacks of every other task.
+        async with anyio.create_task_group() as sending:
+            while True:
+                try:
+                    due = self.advance()
+                    if due:
+                        sending.start_soon(self._send_callbacks, due)
+                except Exception:
+                    # The ticker must survive anything; the traceback has no secrets (no request here).
+                    logger.exception("emulator tick failed")
+                await anyio.sleep(interval)
+
+    async def _send_callbacks(self, due: list[Announcement]) -> None:
+        try:
+            await self.callbacks.send(due)
+        except Exception:
+            logger.exception("sending callbacks failed")
 
     # -- the API ----------------------------------------------------------------------------
 
     async def handle_api(self, request: Request) -> Response:
         try:
-            fault = self.faults.for_request(request.headers.get(FAULT_HEADER))
+            fault = self.faults.for_request(header_text(request.headers.get(FAULT_HEADER)))
         except ApiError as error:
             return error_response(error)
         if fault.latency:
@@ -103,7 +137,9 @@ class Emulator:
         except ApiError as error:
             response = error_response(error)
         except ClientDisconnect:
-            # It gave up (its read timeout, during injected latency) before sending its body: nobody to answer.
+            # It gave up (its read timeout, during injected latency) before sending its body: nobody to answer,
+            # nothing wrong on this side. One line, no traceback.
+            logger.debug("%s request: the client disconnected before sending its body; no answer", request.method)
             return NoAnswer()
         if fault.stall:
             # Handled (a create did create its task), but the answer comes late: past a client's read timeout.
@@ -128,14 +164,17 @@ class Emulator:
             )
         except RequestValidationError as error:
             raise ApiError(error.status, error.api_code, str(error)) from None
-        path_params = {name: unquote(value) for name, value in matched.path_params.items()}
-        base_url = str(request.base_url).rstrip("/")
+        # Path parameters come back decoded once by the spec's matcher (an id "order%41" is sent as
+        # "order%2541"): decoding them again would look up "orderA".
+        path_params = matched.path_params
+        root = base_url(request)
         if matched.operation_id == "createImageTask":
-            return self._create(matched.body, base_url, fault)
+            return self._create(matched.body, root, fault)
         if matched.operation_id == "getImageTask":
-            return self._get(path_params["task_id"], base_url)
+            return self._get(path_params["task_id"], root)
         if matched.operation_id == "listImageTasks":
-            return self._list(matched.query.get("pageNum", 1), matched.query.get("pageSize", 30), base_url)
+            query = {**self._list_defaults, **matched.query}
+            return self._list(query["pageNum"], query["pageSize"], root)
         raise ApiError.from_code(1203, f"no handler for {matched.operation_id}")  # pragma: no cover
 
     def create_task(self, body: Mapping[str, Any], *, base_url: str, moderation: bool = False) -> Task:
@@ -145,6 +184,17 @@ class Emulator:
         ``external_task_id`` (400/1201) or a full quota (429/1303). ``moderation`` makes it fail.
         """
         spec = task_spec(body, self.spec)
+        for name, limit in (
+            ("external_task_id", MAX_EXTERNAL_TASK_ID_CHARS),
+            ("callback_url", MAX_CALLBACK_URL_CHARS),
+        ):
+            value = body.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                # The emulator's own bound on what a task keeps (see _constants): the spec states none.
+                raise ApiError.invalid(f"body.{name}", f"is longer than {limit} characters (the emulator's limit)")
+        # A moderation failure queued with moderate_next() goes to the next task actually created.
+        queued_moderation = not moderation and self.faults.take_moderation()
+        moderation = moderation or queued_moderation
         try:
             task = self.tasks.create(
                 spec,
@@ -154,10 +204,13 @@ class Emulator:
                 outcome=TaskStatus.FAILED if moderation else TaskStatus.SUCCEED,
                 failure_message=MODERATION_MESSAGE if moderation else "",
             )
-        except DuplicateExternalId as error:
-            raise ApiError.invalid("body.external_task_id", f"duplicate external_task_id: {error}") from None
-        except QuotaExceeded:
-            raise ApiError.from_code(1303) from None
+        except (DuplicateExternalId, QuotaExceeded) as refused:
+            if queued_moderation:
+                self.faults.queue_moderation()
+            if isinstance(refused, QuotaExceeded):
+                raise ApiError.from_code(1303) from None
+            duplicate = f"duplicate external_task_id: {echo(str(refused))}"
+            raise ApiError.invalid("body.external_task_id", duplicate) from None
         logger.info("task %s created (n=%d, %s, %dx%d)", task.task_id, spec.n, spec.model_name, spec.width, spec.height)
         return task
 
@@ -168,7 +221,7 @@ class Emulator:
     def _get(self, task_id: str, base_url: str) -> Response:
         task = self.tasks.get(task_id, now=self.now())
         if task is None:
-            raise ApiError(400, 1201, f"Task not found by id/external id: {task_id}")
+            raise ApiError(400, 1201, f"Task not found by id/external id: {echo(task_id)}")
         return JSON(success(task.view(self.now(), base_url)))
 
     def _list(self, page_num: int, page_size: int, base_url: str) -> Response:
@@ -186,7 +239,10 @@ class Emulator:
         if (
             task is None
             or task.status(self.now())[0] is not TaskStatus.SUCCEED
+            # ASCII digits only, as the URLs have them ("0", never "00", a superscript or a full-width digit),
+            # checked before int(): str.isdigit() takes "\u00b2", which int() refuses, and int() refuses 4301 digits.
             or not (index_text.isascii() and index_text.isdigit() and len(index_text) <= 3)
+            or index_text != str(int(index_text))
             or int(index_text) >= task.spec.n
             or (watermark and not task.spec.watermark)
             or task.task_id != request.path_params["task_id"]
@@ -194,6 +250,47 @@ class Emulator:
             return error_response(ApiError.from_code(1203, "no such image"))
         png = await run_in_threadpool(self.images.get_or_render, _image_request(task, int(index_text), watermark))
         return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"})
+
+    # -- changing a running app (test kits such as kling_testing) ----------------------------
+
+    def reconfigure(
+        self,
+        *,
+        processing_after: float | None = None,
+        succeed_after: float | None = None,
+        faults: FaultConfig | None = None,
+        slots: int | None = None,
+    ) -> None:
+        """Change the timeline, the app-wide faults or the concurrency slots of the running app.
+
+        Each argument means what it means to :func:`kling_emulator.create_app`; None keeps the current value.
+        Tasks already created keep their timeline; new faults restart the fault RNG from their seed. A value
+        ``create_app`` would refuse raises ValueError and changes nothing. :meth:`reset` undoes it all.
+        """
+        changes: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("processing_after", processing_after),
+                ("succeed_after", succeed_after),
+                ("faults", faults),
+                ("slots", slots),
+            )
+            if value is not None
+        }
+        config = dataclasses.replace(self.config, **changes)  # validated like create_app's
+        self.config = config
+        self.tasks.slots = config.slots
+        if faults is not None:
+            self.faults.config = config.faults
+            self.faults.reseed()
+
+    def queue_fault(self, fault: Fault, times: int = 1) -> None:
+        """The next ``times`` API requests get ``fault`` (never image downloads); a request's header still wins."""
+        self.faults.queue(fault, times)
+
+    def moderate_next(self, times: int = 1) -> None:
+        """The next ``times`` tasks created end ``failed`` by risk control, as a moderation fault would."""
+        self.faults.queue_moderation(times)
 
 
 def _image_request(task: Task, index: int, watermark: bool) -> ImageRequest:
@@ -210,3 +307,14 @@ def _image_request(task: Task, index: int, watermark: bool) -> ImageRequest:
         ),
         watermark=watermark,
     )
+
+
+def _query_defaults(spec: Spec, operation_id: str) -> dict[str, Any]:
+    """The documented defaults of an operation's query parameters, from the spec (``{"pageNum": 1, ...}``)."""
+    _, _, operation = spec.operation(operation_id)
+    parameters = [spec.resolve(parameter) for parameter in operation.get("parameters", [])]
+    return {
+        parameter["name"]: parameter["schema"]["default"]
+        for parameter in parameters
+        if parameter["in"] == "query" and "default" in parameter.get("schema", {})
+    }

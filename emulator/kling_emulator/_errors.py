@@ -8,13 +8,23 @@ from typing import Any
 
 import httpx
 
-from ._constants import ERROR_CODES, SUCCESS_MESSAGE
+from ._constants import ERROR_CODES, MAX_ECHOED_CHARS, MAX_MESSAGE_CHARS, SUCCESS_MESSAGE
+
+
+def echo(value: str) -> str:
+    """A value the client sent, as an error message quotes it: its first MAX_ECHOED_CHARS characters."""
+    return value if len(value) <= MAX_ECHOED_CHARS else value[:MAX_ECHOED_CHARS] + "…"
 
 
 class ApiError(Exception):
-    """An answer other than success: HTTP status, API code and message, as the envelope carries them."""
+    """An answer other than success: HTTP status, API code and message, as the envelope carries them.
+
+    A message longer than MAX_MESSAGE_CHARS is cut: whatever it quotes, an error answer stays small.
+    """
 
     def __init__(self, status: int, code: int, message: str) -> None:
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = message[:MAX_MESSAGE_CHARS] + "…"
         super().__init__(message)
         self.status = status
         self.code = code

@@ -1,4 +1,4 @@
-"""Fault injection: per app (probabilistic, seeded) and per request (a header).
+"""Fault injection: per app (probabilistic, seeded), per request (a header), or queued for the next requests.
 
 The request header ``X-Kling-Emulator-Fault`` holds comma-separated directives::
 
@@ -16,26 +16,33 @@ The request header ``X-Kling-Emulator-Fault`` holds comma-separated directives::
 Latency applies first, then ``drop`` and ``html`` (the request never reaches the API), then
 authentication, then ``error``/``rate_limit`` (so an unauthenticated request still gets its 401
 first), then the operation, then ``stall`` and ``drop=after``. A malformed header answers
-400/1201 naming the header. Faults apply to the API routes, not to image downloads. To fault
-one operation only (creates, not queries), send the header on those requests only.
+400/1201 naming the header (quoting at most 64 characters of the culprit). Faults apply to the
+API routes, not to image downloads. To fault one operation only (creates, not queries), send the
+header on those requests only.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
+import re
 import threading
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final, Literal, TypeVar
 
 from ._constants import ERROR_CODES, FAULT_HEADER, MAX_FAULT_LATENCY
-from ._errors import ApiError
+from ._errors import ApiError, echo
 
 DropMode = Literal["before", "after"]
+T = TypeVar("T")
 
 _HEADER_FIELD = f"header.{FAULT_HEADER}"
 _RATE_LIMIT_CODE = 1302
 #: Statuses a gateway in front of the API answers with an HTML page of its own.
 HTML_STATUSES: Final = frozenset({500, 502, 503, 504})
+#: Seconds in a directive: ASCII digits with an optional fraction ("2", "0.3", ".5").
+_DECIMAL: Final = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -107,14 +114,14 @@ def parse_fault_header(value: str) -> Fault:
                 or int(argument) not in HTML_STATUSES
             ):
                 statuses = ", ".join(map(str, sorted(HTML_STATUSES)))
-                raise ApiError.invalid(_HEADER_FIELD, f"html must be one of {statuses}: {argument!r}")
+                raise ApiError.invalid(_HEADER_FIELD, f"html must be one of {statuses}: {echo(argument)!r}")
             html = int(argument)
         elif name == "error" and has_value:
             if (
                 not (argument.isascii() and argument.isdigit() and len(argument) <= 4)
                 or int(argument) not in ERROR_CODES
             ):
-                raise ApiError.invalid(_HEADER_FIELD, f"error must be a documented error code: {argument!r}")
+                raise ApiError.invalid(_HEADER_FIELD, f"error must be a documented error code: {echo(argument)!r}")
             error = int(argument)
         elif name == "rate_limit" and not has_value:
             error = _RATE_LIMIT_CODE
@@ -125,18 +132,17 @@ def parse_fault_header(value: str) -> Fault:
         else:
             raise ApiError.invalid(
                 _HEADER_FIELD,
-                f"unknown directive {directive!r}: use latency=<s>, error=<code>, rate_limit, drop[=after], "
+                f"unknown directive {echo(directive)!r}: use latency=<s>, error=<code>, rate_limit, drop[=after], "
                 "moderation, html=<status>, stall=<s>",
             )
     return Fault(latency=latency, error=error, drop=drop, moderation=moderation, html=html, stall=stall)
 
 
 def _seconds(name: str, argument: str) -> float:
-    # NaN and infinity parse, then fail the range check.
-    try:
-        seconds = float(argument)
-    except ValueError:
-        raise ApiError.invalid(_HEADER_FIELD, f"{name} must be a number of seconds: {argument!r}") from None
+    # A plain ASCII decimal: float() also takes full-width digits, "1_0", "1e1", "nan" and "inf".
+    if not _DECIMAL.fullmatch(argument):
+        raise ApiError.invalid(_HEADER_FIELD, f"{name} must be a number of seconds: {echo(argument)!r}")
+    seconds = float(argument)
     if not 0 <= seconds <= MAX_FAULT_LATENCY:
         raise ApiError.invalid(_HEADER_FIELD, f"{name} must be in [0, {MAX_FAULT_LATENCY}] seconds")
     return seconds
@@ -144,13 +150,38 @@ def _seconds(name: str, argument: str) -> float:
 
 @dataclass
 class FaultInjector:
-    """Combines the app's probabilistic faults with the request's header."""
+    """Combines the app's probabilistic faults with the request's header and the faults queued for next requests.
+
+    A request's header wins over a queued fault, which wins over a drawn one (latencies add up).
+    """
 
     config: FaultConfig = field(default_factory=FaultConfig)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self._queued: deque[Fault] = deque()
+        self._moderations = 0
         self.reseed()
+
+    def queue(self, fault: Fault, times: int = 1) -> None:
+        """The next ``times`` API requests get ``fault``, after the faults queued before."""
+        _check_times(times)
+        with self._lock:
+            self._queued.extend(itertools.repeat(fault, times))
+
+    def queue_moderation(self, times: int = 1) -> None:
+        """The next ``times`` tasks created end ``failed`` (risk control), whatever requests come between."""
+        _check_times(times)
+        with self._lock:
+            self._moderations += times
+
+    def take_moderation(self) -> bool:
+        """Whether a task being created takes one of the queued moderation failures."""
+        with self._lock:
+            if not self._moderations:
+                return False
+            self._moderations -= 1
+            return True
 
     def reseed(self) -> None:
         """Restart the sequence of drawn faults from the configured seed."""
@@ -160,14 +191,16 @@ class FaultInjector:
 
     def for_request(self, header_value: str | None) -> Fault:
         requested = parse_fault_header(header_value) if header_value is not None else Fault()
+        with self._lock:
+            queued = self._queued.popleft() if self._queued else Fault()
         drawn = self._draw()
         return Fault(
-            latency=self.config.latency + requested.latency,
-            error=requested.error if requested.error is not None else drawn.error,
-            drop=requested.drop if requested.drop is not None else drawn.drop,
-            moderation=requested.moderation or drawn.moderation,
-            html=requested.html,
-            stall=requested.stall,
+            latency=self.config.latency + queued.latency + requested.latency,
+            error=_first(requested.error, queued.error, drawn.error),
+            drop=_first(requested.drop, queued.drop, drawn.drop),
+            moderation=requested.moderation or queued.moderation or drawn.moderation,
+            html=_first(requested.html, queued.html, None),
+            stall=requested.stall or queued.stall,
         )
 
     def _draw(self) -> Fault:
@@ -183,3 +216,12 @@ class FaultInjector:
     def _hit(self, rate: float) -> bool:
         # No draw at rate 0: a config without faults leaves the stream of draws untouched.
         return rate > 0 and self._rng.random() < rate
+
+
+def _first(*values: T | None) -> T | None:
+    return next((value for value in values if value is not None), None)
+
+
+def _check_times(times: int) -> None:
+    if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+        raise ValueError(f"times must be an integer >= 1, got {times!r}")

@@ -1,7 +1,8 @@
-"""HTTP plumbing: JSON answers, the dropped connection, bounded body reads, raw paths."""
+"""HTTP plumbing: JSON answers, the dropped connection, bounded body reads, raw paths, the base URL."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -10,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from ._constants import MAX_BODY_BYTES
+from ._constants import MAX_BODY_BYTES, MAX_HOST_CHARS
 from ._errors import ApiError, ConnectionDropped, json_bytes
 
 
@@ -87,3 +88,34 @@ def raw_path(scope: Scope) -> str:
     path = raw.decode("latin-1") if isinstance(raw, bytes) else quote(scope["path"])
     root = scope.get("root_path", "")
     return path[len(root) :] if root and path.startswith(root) else path
+
+
+#: ``host[:port]``: a DNS name or IPv4 address, or an IPv6 literal in brackets.
+_HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::[0-9]{1,5})?")
+
+
+def base_url(request: Request) -> str:
+    """Where the client reached the emulator, e.g. ``http://127.0.0.1:8765``: the start of every image URL.
+
+    From the ``Host`` header when it is shaped like ``host[:port]`` and at most MAX_HOST_CHARS long; else the
+    server's own address. Each image URL repeats it (a list answer may hold 9000 of them), and must be a URL.
+    """
+    host = request.headers.get("host")
+    if host is None or (len(host) <= MAX_HOST_CHARS and _HOST.fullmatch(host)):
+        return str(request.base_url).rstrip("/")
+    scheme: str = request.scope.get("scheme", "http")
+    server = request.scope.get("server") or ("localhost", None)
+    name, port = str(server[0]), server[1]
+    netloc = f"[{name}]" if ":" in name else name
+    if port is not None and port != {"http": 80, "https": 443}.get(scheme):
+        netloc += f":{port}"
+    return f"{scheme}://{netloc}{request.scope.get('root_path', '')}".rstrip("/")
+
+
+def header_text(value: str | None) -> str | None:
+    """A header value as its sender wrote it: HTTP carries bytes, which Starlette decodes as Latin-1; UTF-8
+    text (a full-width or superscript digit) is read back as such, so that a message quoting it shows what was
+    sent."""
+    if value is None or value.isascii():
+        return value
+    return value.encode("latin-1").decode("utf-8", "replace")

@@ -1,0 +1,165 @@
+"""The emulator's copies of spec data, checked against the spec (issue 8, part 4).
+
+What the emulator restates by hand (the error table, the resolutions it renders, the task statuses, the
+messages of its answers, the keys of ``watermark_info`` it echoes) must equal what the spec says; what it fills
+in (the create request's defaults, the list's page defaults) must be the spec's defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+import pytest
+from kling_emulator import LONG_SIDE, Emulator, TaskStatus, image_size
+from kling_emulator._constants import (
+    ERROR_CODES,
+    MAX_BODY_BYTES,
+    MAX_CALLBACK_URL_CHARS,
+    MAX_EXTERNAL_TASK_ID_CHARS,
+    MODERATION_MESSAGE,
+    SUCCESS_MESSAGE,
+)
+from kling_emulator._faults import FaultConfig
+from kling_spec import IMAGE_ONLY_MODELS, MAX_IMAGE_BASE64_CHARS, create_request_defaults
+from starlette.applications import Starlette
+
+from .conftest import BASE_URL, GENERATIONS, SPEC, FakeClock, api_client, bearer
+
+SCHEMAS: Mapping[str, Any] = SPEC.document["components"]["schemas"]
+CREATE = SCHEMAS["CreateImageTaskRequest"]["properties"]
+
+#: A row of the error table in ErrorResponse's description: "| 401 | 1000 | authentication failed | ... |".
+_ROW = re.compile(r"^\|\s*(\d{3})\s*\|\s*(\d{4})\s*\|([^|]+)\|", re.MULTILINE)
+
+
+def spec_error_table() -> dict[int, int]:
+    """API code -> HTTP status, as the spec's ErrorResponse description tabulates them."""
+    table: dict[int, int] = {}
+    for status, code, _meaning in _ROW.findall(SCHEMAS["ErrorResponse"]["description"]):
+        assert int(code) not in table, f"code {code} twice in the spec's table"
+        table[int(code)] = int(status)
+    return table
+
+
+def enum(name: str) -> list[str]:
+    values: list[str] = SCHEMAS[name]["enum"]
+    return values
+
+
+def test_the_spec_table_is_read_at_all() -> None:
+    # Guards the comparisons below: an unreadable table must not compare as "nothing to check".
+    table = spec_error_table()
+    assert len(table) >= 20
+    assert (table[1201], table[1303]) == (400, 429)
+
+
+def test_every_error_code_has_the_specs_http_status() -> None:
+    emulator_table = {code: status for code, (status, _message) in ERROR_CODES.items()}
+
+    assert emulator_table == spec_error_table()
+
+
+def test_error_messages_are_plain_text() -> None:
+    for code, (_status, message) in ERROR_CODES.items():
+        assert message, code
+        assert message == message.strip(), code
+        assert "|" not in message, code
+
+
+def test_the_injected_server_errors_are_documented_5xx_codes() -> None:
+    table = spec_error_table()
+    for code in FaultConfig().error_codes:
+        assert table[code] >= 500
+
+
+def test_task_statuses_are_the_specs() -> None:
+    assert [status.value for status in TaskStatus] == enum("TaskStatus")
+
+
+def test_every_resolution_of_the_spec_has_a_size() -> None:
+    assert sorted(LONG_SIDE) == sorted(enum("Resolution"))
+
+
+@pytest.mark.parametrize("resolution", enum("Resolution"))
+@pytest.mark.parametrize("aspect_ratio", enum("AspectRatio"))
+def test_every_aspect_ratio_of_the_spec_gives_an_image_of_that_shape(aspect_ratio: str, resolution: str) -> None:
+    width, height = image_size(aspect_ratio, resolution)
+
+    wide, high = (int(part) for part in aspect_ratio.split(":"))
+    assert max(width, height) == LONG_SIDE[resolution]
+    assert abs(width / height - wide / high) < 0.01
+
+
+def test_the_models_the_emulator_sizes_apart_are_models_of_the_spec() -> None:
+    assert set(enum("ModelName")) >= IMAGE_ONLY_MODELS
+
+
+def test_answer_messages_are_the_specs_examples() -> None:
+    examples = SPEC.examples("getImageTask", 200)
+    assert {example["message"] for example in examples.values()} == {SUCCESS_MESSAGE}
+    failed = [example["data"] for example in examples.values() if example["data"]["task_status"] == "failed"]
+    assert [data["task_status_msg"] for data in failed] == [MODERATION_MESSAGE]
+
+
+async def test_a_create_fills_in_the_specs_defaults(
+    client: httpx.AsyncClient, emulator: Emulator, clock: FakeClock
+) -> None:
+    defaults = create_request_defaults()
+    # Read from the spec here too, not through kling_spec alone: the emulator must fill each one.
+    assert defaults == {name: schema["default"] for name, schema in CREATE.items() if "default" in schema}
+
+    created = await client.post(GENERATIONS, json={"prompt": "a cat"})
+
+    task = emulator.tasks.get(created.json()["data"]["task_id"], now=clock.now)
+    assert task is not None
+    spec = task.spec
+    filled = {"model_name": spec.model_name, "n": spec.n, "aspect_ratio": spec.aspect_ratio}
+    filled["resolution"] = spec.resolution
+    assert filled == {name: defaults[name] for name in filled}
+    assert (spec.width, spec.height) == image_size(defaults["aspect_ratio"], defaults["resolution"])
+
+
+async def test_a_list_without_parameters_uses_the_specs_page_defaults(
+    make_app: Callable[..., Starlette], clock: FakeClock
+) -> None:
+    _, _, operation = SPEC.operation("listImageTasks")
+    defaults = {
+        parameter["name"]: parameter["schema"]["default"]
+        for parameter in map(SPEC.resolve, operation["parameters"])
+        if parameter["in"] == "query"
+    }
+    app = make_app(slots=defaults["pageSize"] + 5)
+    emulator: Emulator = app.state.emulator
+    for _ in range(defaults["pageSize"] + 5):
+        emulator.create_task({"prompt": "a cat"}, base_url=BASE_URL)
+
+    async with api_client(app, bearer(clock)) as client:
+        implicit = (await client.get(GENERATIONS)).json()["data"]
+        explicit = (await client.get(GENERATIONS, params=defaults)).json()["data"]
+
+    assert len(implicit) == defaults["pageSize"]
+    assert [task["task_id"] for task in implicit] == [task["task_id"] for task in explicit]
+
+
+async def test_watermark_info_echoes_every_field_the_spec_gives_it(client: httpx.AsyncClient) -> None:
+    sample = {"boolean": True, "string": "x", "integer": 1, "number": 0.5}
+    properties = SCHEMAS["WatermarkInfo"]["properties"]
+    watermark_info = {name: sample[schema["type"]] for name, schema in properties.items()}
+
+    created = await client.post(GENERATIONS, json={"prompt": "a cat", "watermark_info": watermark_info})
+    task = (await client.get(f"{GENERATIONS}/{created.json()['data']['task_id']}")).json()["data"]
+
+    assert task["watermark_info"] == watermark_info
+
+
+def test_the_emulators_own_limits_never_refuse_what_the_spec_allows() -> None:
+    for name, limit in (("external_task_id", MAX_EXTERNAL_TASK_ID_CHARS), ("callback_url", MAX_CALLBACK_URL_CHARS)):
+        assert limit >= CREATE[name].get("maxLength", 0)
+    # The largest body the spec allows fits: the largest Base64 image, the longest prompts (JSON-escaped,
+    # 12 bytes a character at worst), the longest id and URL the emulator keeps, and room for the rest.
+    prompts = CREATE["prompt"]["maxLength"] + CREATE["negative_prompt"]["maxLength"]
+    largest = MAX_IMAGE_BASE64_CHARS + 12 * (prompts + MAX_EXTERNAL_TASK_ID_CHARS + MAX_CALLBACK_URL_CHARS) + 4096
+    assert largest <= MAX_BODY_BYTES
