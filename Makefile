@@ -56,9 +56,9 @@ format: $(STAMP)
 	ruff check --fix $(HAND_WRITTEN)
 	ruff format $(HAND_WRITTEN)
 
-## test: everything CI runs: lint, the generated-code drift check, every test.
+## test: everything CI runs: lint, the generated-code drift check, every test (two workers, a file per worker).
 test: lint check-generated
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n 2 --dist loadfile
 
 ## demo: the main job: generate images end to end (the local emulator when no keys are set).
 demo: $(STAMP)

@@ -199,8 +199,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     basetemp = getattr(factory, "_basetemp", None)
     if basetemp is not None and Path(basetemp).is_dir():
         SESSION_GUARD.check_files(Path(basetemp))
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:  # a pytest-xdist worker: the controller reports what each worker found
+        worker_output[_WORKER_FINDINGS] = list(SESSION_GUARD.findings)
     if SESSION_GUARD.findings and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_WORKER_FINDINGS = "secret_guard_findings"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist's controller: a worker's findings become the session's (its exit status, its summary)."""
+    SESSION_GUARD.findings.extend(getattr(node, "workeroutput", {}).get(_WORKER_FINDINGS, []))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

@@ -12,6 +12,9 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -40,6 +43,45 @@ PLANTED = "planted-value-only-a-private-guard-knows"
 
 
 # -- the session guard, tested with a private one ------------------------------------------------------------------
+
+
+def test_a_leak_in_a_pytest_xdist_worker_fails_the_run(tmp_path: Path) -> None:
+    """make test runs the suite on two workers: what a worker's guard finds reaches the controller."""
+    leaky = "guard-xdist-planted-" + "x" * 24
+    (tmp_path / "test_leak.py").write_text(
+        "import logging\n"
+        "from contract_tests.secret_guard import register_secret\n\n"
+        "def test_leak() -> None:\n"
+        f"    register_secret({leaky!r})\n"
+        f"    logging.getLogger('app').warning({leaky!r})\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-n",
+            "2",
+            "-p",
+            "contract_tests.secret_guard",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:kling",
+            str(tmp_path),
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 1, run.stdout[-2000:]
+    assert "secret guard: 1 secret(s) or token(s) in logs or files" in run.stdout
+    assert "1 passed" in run.stdout
+    assert leaky not in run.stdout + run.stderr  # named, never quoted whole
 
 
 def test_the_session_guard_knows_the_suites_secret_keys() -> None:
