@@ -304,6 +304,11 @@ def _refused(build: Callable[[], object]) -> BaseException:
     assert not isinstance(raised.value, UnicodeError)
     assert SURROGATE_SECRET not in str(raised.value)
     assert "\udcff" not in str(raised.value)
+    # Nothing chained either: a UnicodeEncodeError left in __context__ holds the whole key in its .object.
+    chained: BaseException | None = raised.value
+    while chained is not None:
+        assert not isinstance(chained, UnicodeError), repr(chained)
+        chained = chained.__cause__ or chained.__context__
     return raised.value
 
 

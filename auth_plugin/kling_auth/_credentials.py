@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from ._constants import ACCESS_KEY_ENV, SECRET_KEY_ENV
@@ -36,13 +37,17 @@ def check_key_text(name: str, value: str) -> None:
     A lone surrogate is what a byte that is not UTF-8 in the environment becomes through os.environ. The
     message names the key and where it may come from, never its value.
     """
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        env = SECRET_KEY_ENV if name == "secret_key" else ACCESS_KEY_ENV
-        raise MissingCredentialsError(
-            f"{name} is not valid text (it holds a byte that is not UTF-8: check ${env} or the argument)"
-        ) from None
+    # Searched, not encoded: a UnicodeEncodeError caught here would stay chained to the error below, holding
+    # the whole key in its .object. Lone surrogates are the only str that UTF-8 cannot encode.
+    if _SURROGATE.search(value) is None:
+        return
+    env = SECRET_KEY_ENV if name == "secret_key" else ACCESS_KEY_ENV
+    raise MissingCredentialsError(
+        f"{name} is not valid text (it holds a byte that is not UTF-8: check ${env} or the argument)"
+    )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def resolve_credentials(access_key: str | None = None, secret_key: str | None = None) -> Credentials:
