@@ -179,6 +179,35 @@ async def test_an_integer_of_thousands_of_digits_is_a_400_naming_the_field(
     assert len(message) < 200
 
 
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (b'{"prompt": "x", "external_task_id": "order-\\ud800"}', "body.external_task_id"),
+        (b'{"prompt": "x\\udfff"}', "body.prompt"),
+        (b'{"prompt": "x", "watermark_info": {"\\ud83d": true}}', "body.watermark_info"),
+    ],
+    ids=["external_task_id", "prompt", "key"],
+)
+async def test_a_lone_surrogate_is_a_400_naming_the_field(emulator: httpx.AsyncClient, raw: bytes, field: str) -> None:
+    # Valid JSON, not valid text: an id holding one could be created but never queried back.
+    response = await emulator.post(GENERATIONS, content=raw)
+    message = refusal(response, "createImageTask")
+    assert message == f"{field}: is not valid Unicode text (it holds a lone surrogate)"
+
+
+def test_the_sdk_validator_refuses_a_lone_surrogate_and_takes_a_real_emoji() -> None:
+    with pytest.raises(RequestValidationError, match=r"^body\.external_task_id: is not valid Unicode text"):
+        validate_create_body({"prompt": "x", "external_task_id": "order-\ud83d"})
+    validate_create_body({"prompt": "a fox \U0001f98a", "external_task_id": "order-\U0001f98a"})
+
+
+def test_a_huge_unknown_field_name_is_quoted_in_part() -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        validate_create_body({"prompt": "x", "k" * 100_000: 1})
+    assert caught.value.rule == "is not a documented field (unknown fields are refused)"
+    assert len(str(caught.value)) < 200
+
+
 @pytest.mark.parametrize("digit", NON_ASCII_DIGITS)
 @pytest.mark.parametrize("name", ["pageNum", "pageSize"])
 async def test_non_ascii_digits_in_the_list_query_are_a_400(emulator: httpx.AsyncClient, name: str, digit: str) -> None:

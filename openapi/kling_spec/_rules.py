@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from ._constants import MAX_INTEGER_BITS, MAX_JSON_DEPTH
 from ._images import ImageInfo, inspect_base64_image
-from ._spec import RequestValidationError, Spec, load_spec
+from ._spec import RequestValidationError, Spec, check_text, load_spec
 
 CREATE_REQUEST_SCHEMA = "CreateImageTaskRequest"
 
@@ -87,10 +87,13 @@ def _plain_json(value: Any, where: str, depth: int = 1) -> Any:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise RequestValidationError(where, f"has a non-string key {key!r:.40}")
+            check_text(key, where)
             plain[key] = _plain_json(item, f"{where}.{key}", depth + 1)
         return plain
     if isinstance(value, list | tuple):
         return [_plain_json(item, f"{where}.{index}", depth + 1) for index, item in enumerate(value)]
+    if isinstance(value, str):
+        check_text(value, where)
     if isinstance(value, float) and not math.isfinite(value):
         raise RequestValidationError(where, f"must be a finite number, got {value}")
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() >= MAX_INTEGER_BITS:

@@ -72,9 +72,9 @@ def describe_error(error: ValidationError, prefix: str) -> RequestValidationErro
         known = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
         unknown = sorted(str(name) for name in error.instance if name not in known)
         if unknown:
-            return RequestValidationError(
-                f"{where}.{unknown[0]}", "is not a documented field (unknown fields are refused)"
-            )
+            # The name is the client's input: quoted in part, as any value is.
+            name = unknown[0] if len(unknown[0]) <= MAX_QUOTED_CHARS else unknown[0][:MAX_QUOTED_CHARS] + "..."
+            return RequestValidationError(f"{where}.{name}", "is not a documented field (unknown fields are refused)")
     return RequestValidationError(where, _rule(error))
 
 
@@ -376,12 +376,29 @@ def check_json_limits(value: Any, where: str) -> None:
             if item.bit_length() >= MAX_INTEGER_BITS:
                 raise RequestValidationError(location, f"is an integer out of range (beyond {MAX_INTEGER_BITS} bits)")
             continue
+        if isinstance(item, str):
+            check_text(item, location)
+            continue
         if not isinstance(item, Mapping | list | tuple):
             continue
         if depth > MAX_JSON_DEPTH:
             raise RequestValidationError(location, f"is nested more than {MAX_JSON_DEPTH} levels deep")
+        if isinstance(item, Mapping):
+            for key in item:
+                check_text(str(key), location)
         children = item.items() if isinstance(item, Mapping) else enumerate(item)
         pending.extend((child, f"{location}.{key}", depth + 1) for key, child in children)
+
+
+# JSON's \ud800 escapes decode to lone surrogates, which are no text: an id holding one could be stored but never
+# sent back (UTF-8 cannot encode it).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(value: str, where: str) -> None:
+    """Refuse a string holding a lone surrogate (not valid Unicode), naming the field."""
+    if not value.isascii() and _SURROGATE.search(value) is not None:
+        raise RequestValidationError(where, "is not valid Unicode text (it holds a lone surrogate)")
 
 
 # ASCII only: "\d" (and str.isdigit) also match full-width, Arabic-Indic and superscript digits, which
