@@ -286,6 +286,10 @@ _SERVER_ERRORS = ["error=5000", "error=5001", "error=5002"]
 #: k = 0, 1, 2 or 3 failed attempts in a row (3 outlasts the retries).
 _BURST = [3, 3, 3, 1]
 
+#: The client's read timeout in the two timeout scenarios (the fault delays 0.9 s): room for an ordinary
+#: answer on a loaded 2-core machine (two test workers), none for a faulted one.
+READ_TIMEOUT = 0.6
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("5xx-create", "create", create=_burst(_SERVER_ERRORS, _BURST, "5xx-c"), expect=_exhausted_only),
     Scenario("5xx-query", "query", query=_burst(_SERVER_ERRORS, _BURST, "5xx-q")),
@@ -302,16 +306,16 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "timeout-create",
         "create",
-        create=first_attempts(["stall=0.5"], [0, 1], "tc"),
-        read_timeout=0.25,
+        create=first_attempts(["stall=0.9"], [0, 1], "tc"),
+        read_timeout=READ_TIMEOUT,
         concurrency=25,
         expect=_one_create_each,
     ),
     Scenario(
         "timeout-query",
         "query",
-        query=first_attempts(["latency=0.5"], [1, 1, 1], "tq"),
-        read_timeout=0.25,
+        query=first_attempts(["latency=0.9"], [1, 1, 1], "tq"),
+        read_timeout=READ_TIMEOUT,
         concurrency=25,
         expect=_all_succeed,
     ),

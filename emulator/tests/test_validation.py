@@ -158,8 +158,12 @@ async def test_a_duplicate_external_task_id_is_1201(client: httpx.AsyncClient) -
 
 
 async def test_odd_but_valid_json_is_answered_not_crashed_on(client: httpx.AsyncClient, clock: FakeClock) -> None:
-    # A lone surrogate escape is valid JSON text (and must not crash the JSON rendering).
-    raw = b'{"prompt": "x", "external_task_id": "id-\\ud800", "watermark_info": {"enabled": true, "x": 1}}'
+    # A lone surrogate escape is valid JSON but no text: an id holding one could be stored, never queried back.
+    lone = b'{"prompt": "x", "external_task_id": "id-\\ud800"}'
+    refused = await client.post(GENERATIONS, content=lone, headers={"Content-Type": "application/json"})
+    _assert_invalid(refused, "body.external_task_id: is not valid Unicode text (it holds a lone surrogate)")
+    # A surrogate pair is an emoji; an unknown key inside watermark_info is not echoed.
+    raw = b'{"prompt": "x", "external_task_id": "id-\\ud83d\\ude00", "watermark_info": {"enabled": true, "x": 1}}'
     created = await client.post(GENERATIONS, content=raw, headers={"Content-Type": "application/json"})
     assert created.status_code == 200, created.text
     clock.advance(5)
@@ -168,8 +172,10 @@ async def test_odd_but_valid_json_is_answered_not_crashed_on(client: httpx.Async
 
     assert response.status_code == 200
     task = response.json()["data"][0]
-    assert task["task_info"] == {"external_task_id": "id-\ud800"}
+    assert task["task_info"] == {"external_task_id": "id-\U0001f600"}
     assert task["watermark_info"] == {"enabled": True}
+    queried = await client.get(f"{GENERATIONS}/id-%F0%9F%98%80")
+    assert queried.json()["data"]["task_id"] == task["task_id"]
     duplicate = await client.post(GENERATIONS, content=raw, headers={"Content-Type": "application/json"})
     assert duplicate.status_code == 400
 
