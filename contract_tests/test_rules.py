@@ -237,6 +237,47 @@ def test_the_image_limits_say_what_the_spec_text_says(spec: Spec) -> None:
     assert f"between 1:{MAX_IMAGE_RATIO:g} and {MAX_IMAGE_RATIO:g}:1" in image
 
 
+def _accepted(spec: Spec, **fields: Any) -> bool:
+    try:
+        validate_create_body({"prompt": "a cat", **fields}, spec=spec)
+    except RequestValidationError:
+        return False
+    return True
+
+
+def test_the_prose_of_the_spec_says_what_its_rules_do(spec: Spec) -> None:
+    """The descriptions users read in the generated docstrings restate the capability map: each statement is
+    checked against what the spec's rules (allOf) accept, model by model."""
+    schemas = spec.document["components"]["schemas"]
+    models = schemas["ModelName"]["enum"]
+    restyle_only = {m for m in models if not _accepted(spec, model_name=m)}
+    image = {m: ({"image": URL_IMAGE} if m in restyle_only else {}) for m in models}
+    with_reference = {m for m in models if _accepted(spec, model_name=m, image=URL_IMAGE, image_reference="subject")}
+    high_res = {m for m in models if _accepted(spec, model_name=m, resolution="2k", **image[m])}
+    without: dict[str, list[str]] = {
+        m: [r for r in schemas["AspectRatio"]["enum"] if not _accepted(spec, model_name=m, aspect_ratio=r, **image[m])]
+        for m in models
+    }
+
+    reference_text = " ".join(schemas["CreateImageTaskRequest"]["properties"]["image_reference"]["description"].split())
+    assert f"Only {' and '.join(sorted(with_reference))} supports it" in reference_text
+    assert f"(2K high-res; {' and '.join(sorted(high_res))})" in schemas["Resolution"]["description"]
+    model_text = " ".join(schemas["ModelName"]["description"].split())
+    for model in restyle_only:
+        assert f"{model} does restyling of an input image only" in model_text
+    ratio_text = " ".join(schemas["AspectRatio"]["description"].split())
+    for model, ratios in without.items():
+        if ratios:
+            assert f"{model} has all but {', '.join(ratios)}" in ratio_text, model
+            assert f"{model} has every aspect ratio but {', '.join(ratios)}" in model_text, model
+    request_text = " ".join(schemas["CreateImageTaskRequest"]["description"].split())
+    assert f"{' and '.join(sorted(restyle_only))} needs `image`" in request_text
+    high_res_summary = request_text.split("2k is ", 1)[1]
+    assert all(model in high_res_summary for model in high_res)
+    assert "kling-v1-5, which in turn needs it" in request_text
+    assert with_reference == {"kling-v1-5"}
+
+
 def test_the_emulators_restyle_only_models_are_the_specs(spec: Spec) -> None:
     """IMAGE_ONLY_MODELS (the emulator sizes their output after the input) is the spec's rule restated."""
     refused: dict[str, str] = {}

@@ -408,7 +408,7 @@ _ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 def _coerce(raw: str, schema: Mapping[str, Any], field: str) -> Any:
     """Query and path values arrive as text; the spec types them."""
-    text = raw.strip()
+    text = raw.strip(" \t")  # ASCII blanks only: str.strip() also takes NBSP and the like
     if schema.get("type") == "integer" and _ASCII_INTEGER.fullmatch(text):
         if len(text.lstrip("+-")) > MAX_INTEGER_DIGITS:
             raise RequestValidationError(field, f"is an integer out of range (more than {MAX_INTEGER_DIGITS} digits)")

@@ -288,7 +288,7 @@ class Images:
         return self._query("get", lambda: self._get_once(task_id))
 
     def list(self, *, page: int = 1, page_size: int = 30) -> _Tasks:
-        """One page of the account's tasks, newest first."""
+        """One page of the account's tasks (in the API's order, which is not documented)."""
         _check_page(page, page_size)
         api = self._client._api
 
@@ -500,7 +500,7 @@ class AsyncImages:
         return await self._query("get", once)
 
     async def list(self, *, page: int = 1, page_size: int = 30) -> _Tasks:
-        """One page of the account's tasks, newest first."""
+        """One page of the account's tasks (in the API's order, which is not documented)."""
         _check_page(page, page_size)
         api = self._client._api
 

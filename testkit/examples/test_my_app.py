@@ -2,7 +2,7 @@
 
 No conftest.py, no setup: installing ``kling-client[emulator]`` (and pytest-asyncio for the async test) gives
 pytest the fixtures ``kling_emulator``, ``kling_client`` and ``async_kling_client``. The project's own suite
-copies this file into an empty folder and runs pytest there (testkit/kling_testing_tests/test_example.py).
+copies this file into an empty folder and runs pytest there (testkit/kling_testing_tests/test_plugin.py).
 """
 
 from __future__ import annotations

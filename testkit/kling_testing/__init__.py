@@ -79,12 +79,13 @@ class KlingEmulator:
 
     # -- the task timeline -----------------------------------------------------------------------------------
 
-    def set_timeline(
-        self, *, processing_after: float = DEFAULT_PROCESSING_AFTER, succeed_after: float = DEFAULT_SUCCEED_AFTER
-    ) -> None:
+    def set_timeline(self, *, processing_after: float | None = None, succeed_after: float | None = None) -> None:
         """Tasks created from now on turn ``processing`` ``processing_after`` seconds after creation and end
         ``succeed_after`` seconds after it (ValueError unless ``0 <= processing_after <= succeed_after``).
+        A value not given stays as it is, but a later ``processing_after`` pushes the end along with it.
         Tasks already created keep their timeline."""
+        if processing_after is not None and succeed_after is None:
+            succeed_after = max(processing_after, self.emulator.config.succeed_after)
         self.emulator.reconfigure(processing_after=processing_after, succeed_after=succeed_after)
 
     # -- faults ----------------------------------------------------------------------------------------------

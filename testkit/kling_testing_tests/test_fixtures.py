@@ -270,6 +270,15 @@ def test_a_timeline_that_ends_before_processing_is_refused(kling_emulator: Kling
     assert kling_client.images.get(created.task_id).task_status is TaskStatus.SUCCEED
 
 
+def test_a_timeline_given_in_part_keeps_the_rest(kling_emulator: KlingEmulator, kling_client: Kling) -> None:
+    kling_emulator.set_timeline(processing_after=30)  # the end moves along: never before processing
+    slow = kling_client.images.create(PROMPT)
+    assert kling_client.images.get(slow.task_id).task_status is TaskStatus.SUBMITTED
+    kling_emulator.set_timeline(processing_after=0)  # the end stays at 30 s
+    started = kling_client.images.create(PROMPT)
+    assert kling_client.images.get(started.task_id).task_status is TaskStatus.PROCESSING
+
+
 def test_slots_bound_the_tasks_running_at_once(kling_emulator: KlingEmulator, no_retries: Kling) -> None:
     kling_emulator.set_slots(2)
     kling_emulator.set_timeline(succeed_after=60)

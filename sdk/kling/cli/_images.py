@@ -165,7 +165,7 @@ def wait(ctx: click.Context, task_id: str, timeout: float | None) -> None:
 @click.option("--page-size", type=ASCII_INT, default=30, show_default=True, help="Tasks per page.")
 @click.pass_context
 def list_tasks(ctx: click.Context, page: int, page_size: int) -> None:
-    """List your tasks, newest first."""
+    """List your tasks, a page at a time."""
     state = state_of(ctx)
     tasks = state.client(ctx).images.list(page=page, page_size=page_size)
     if state.output.json_mode:
