@@ -83,8 +83,16 @@ def test_a_query_integer_of_thousands_of_digits_is_refused_naming_it(value: str)
 
 
 def test_ascii_query_integers_still_pass() -> None:
-    matched = SPEC.validate_request("GET", GENERATIONS, query={"pageNum": "2", "pageSize": "500"})
+    matched = SPEC.validate_request("GET", GENERATIONS, query={"pageNum": "2", "pageSize": " 500"})
     assert matched.query == {"pageNum": 2, "pageSize": 500}
+
+
+@pytest.mark.parametrize("blank", ["\u00a0", "\u2003", "\n", "\u3000"])
+def test_only_ascii_blanks_may_surround_a_query_integer(blank: str) -> None:
+    # str.strip() takes a no-break space, an em space or a newline as blank: the value would pass as 1.
+    with pytest.raises(RequestValidationError) as raised:
+        SPEC.validate_request("GET", GENERATIONS, query={"pageNum": blank + "1"})
+    assert raised.value.field == "query.pageNum"
 
 
 @pytest.mark.parametrize(
