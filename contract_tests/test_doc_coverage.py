@@ -408,8 +408,11 @@ def _spec_object(spec: Spec, node: Any) -> dict[str, Any]:
     node = spec.resolve(node)
     if "anyOf" in node:
         (node,) = [spec.resolve(member) for member in node["anyOf"] if spec.resolve(member).get("type") != "null"]
-    merged = {"type": node.get("type"), "properties": dict(node.get("properties", {})), "required": []}
-    merged["required"] = list(node.get("required", []))
+    merged = {
+        "type": node.get("type"),
+        "properties": dict(node.get("properties", {})),
+        "required": list(node.get("required", [])),
+    }
     for member in node.get("allOf", []):
         inner = _spec_object(spec, member)
         merged["properties"].update(inner["properties"])
@@ -432,8 +435,11 @@ def _shape_differences(spec: Spec, documented: Any, schema: Any, where: str) -> 
         return _shape_differences(spec, documented[0], resolved["items"], f"{where}[]") if documented else []
     if not isinstance(documented, dict):
         return []
-    problems = [f"{where}.{name}: required by the spec, absent from the docs" for name in resolved["required"]]
-    problems = [p for p in problems if p.split(": ")[0].rsplit(".", 1)[1] not in documented]
+    problems = [
+        f"{where}.{name}: required by the spec, absent from the docs"
+        for name in resolved["required"]
+        if name not in documented
+    ]
     for name, value in documented.items():
         if name not in resolved["properties"]:
             problems.append(f"{where}.{name}: documented, not in the spec")

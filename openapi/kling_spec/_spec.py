@@ -73,7 +73,7 @@ def describe_error(error: ValidationError, prefix: str) -> RequestValidationErro
         unknown = sorted(str(name) for name in error.instance if name not in known)
         if unknown:
             # The name is the client's input: quoted in part, as any value is.
-            name = unknown[0] if len(unknown[0]) <= MAX_QUOTED_CHARS else unknown[0][:MAX_QUOTED_CHARS] + "..."
+            name = _shorten(unknown[0])
             return RequestValidationError(f"{where}.{name}", "is not a documented field (unknown fields are refused)")
     return RequestValidationError(where, _rule(error))
 
@@ -93,14 +93,16 @@ def _rule(error: ValidationError) -> str:
         return f"is not a valid {expected}"
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return error.message if len(repr(instance)) <= MAX_QUOTED_CHARS else error.message.split(" ", 1)[1]
-    return (
-        error.message if len(error.message) <= 2 * MAX_QUOTED_CHARS else error.message[: 2 * MAX_QUOTED_CHARS] + "..."
-    )
+    return _shorten(error.message, 2 * MAX_QUOTED_CHARS)
 
 
 def _quote(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= MAX_QUOTED_CHARS else text[:MAX_QUOTED_CHARS] + "..."
+    return _shorten(repr(value))
+
+
+def _shorten(text: str, limit: int = MAX_QUOTED_CHARS) -> str:
+    """At most ``limit`` characters of a text a client sent (a name, a value, a message quoting one), then "..."."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _json_type(value: Any) -> str:
@@ -191,7 +193,7 @@ class Spec:
         properties = schema.get("properties", {})
         values = {name: prop["default"] for name, prop in properties.items() if "default" in prop}
         values.update(instance if isinstance(instance, Mapping) else {})
-        text = str(told["rule"]).format_map({name: _quote_plain(value) for name, value in values.items()})
+        text = str(told["rule"]).format_map({name: _shorten(str(value)) for name, value in values.items()})
         return RequestValidationError(f"{prefix}.{told['field']}", text)
 
     def _node(self, schema: Mapping[str, Any], path: list[str | int]) -> Mapping[str, Any]:
@@ -335,11 +337,6 @@ def _rule_broken(error: ValidationError, rules: list[Any]) -> Mapping[str, Any] 
         if isinstance(rule, Mapping) and isinstance(rule.get(_EXPLANATION), Mapping):
             return rule
     return None
-
-
-def _quote_plain(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= MAX_QUOTED_CHARS else text[:MAX_QUOTED_CHARS] + "..."
 
 
 def _reject_constant(name: str) -> Any:
