@@ -17,7 +17,7 @@ from ._constants import (
     DEMO_SECRET_KEY,
     SECRET_KEY_ENV,
 )
-from ._credentials import Credentials, resolve_credentials
+from ._credentials import Credentials, is_utf8_text, resolve_credentials
 from ._exceptions import (
     BadSignatureError,
     InvalidClaimsError,
@@ -51,6 +51,7 @@ __all__ = [
     "TokenExpiredError",
     "TokenNotYetValidError",
     "authenticated_client",
+    "is_utf8_text",
     "resolve_credentials",
     "sign_token",
     "token_from_authorization",

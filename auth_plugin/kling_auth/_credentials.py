@@ -37,14 +37,21 @@ def check_key_text(name: str, value: str) -> None:
     A lone surrogate is what a byte that is not UTF-8 in the environment becomes through os.environ. The
     message names the key and where it may come from, never its value.
     """
-    # Searched, not encoded: a UnicodeEncodeError caught here would stay chained to the error below, holding
-    # the whole key in its .object. Lone surrogates are the only str that UTF-8 cannot encode.
-    if _SURROGATE.search(value) is None:
+    if is_utf8_text(value):
         return
     env = SECRET_KEY_ENV if name == "secret_key" else ACCESS_KEY_ENV
     raise MissingCredentialsError(
         f"{name} is not valid text (it holds a byte that is not UTF-8: check ${env} or the argument)"
     )
+
+
+def is_utf8_text(value: str) -> bool:
+    """Whether UTF-8 can encode ``value``: it holds no lone surrogate (the only str it cannot encode).
+
+    Searched, not encoded: a UnicodeEncodeError caught by a caller would stay chained to whatever it raises
+    next, holding the whole value (a key) in its .object.
+    """
+    return _SURROGATE.search(value) is None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

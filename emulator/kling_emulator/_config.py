@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import httpx
-from kling_auth import ACCESS_KEY_ENV, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, SECRET_KEY_ENV
+from kling_auth import ACCESS_KEY_ENV, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, SECRET_KEY_ENV, is_utf8_text
 
 from ._constants import (
     DEFAULT_IMAGE_CACHE_SIZE,
@@ -32,14 +32,6 @@ def default_keys() -> dict[str, str]:
     if access and secret:
         return {access: secret}
     return {DEMO_ACCESS_KEY: DEMO_SECRET_KEY}
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -65,7 +57,7 @@ class EmulatorConfig:
             raise ValueError("keys must map non-empty access keys to non-empty secret keys")
         for access, secret in self.keys.items():
             for name, value in (("an access key", access), ("a secret key", secret)):
-                if not _is_utf8(value):
+                if not is_utf8_text(value):
                     # Never the key itself: not in the message, nor in a UnicodeEncodeError's repr later on.
                     raise ValueError(
                         f"keys: {name} is not valid text (it holds a lone surrogate, which is what a byte that is "
