@@ -10,10 +10,12 @@ from ._auth import KlingAuth
 from ._client import authenticated_client
 from ._constants import (
     ACCESS_KEY_ENV,
+    API_KEY_ENV,
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
     DEMO_ACCESS_KEY,
+    DEMO_API_KEY,
     DEMO_SECRET_KEY,
     SECRET_KEY_ENV,
 )
@@ -33,10 +35,12 @@ from ._token import sign_token, token_from_authorization, verify_authorization, 
 
 __all__ = [
     "ACCESS_KEY_ENV",
+    "API_KEY_ENV",
     "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "DEMO_ACCESS_KEY",
+    "DEMO_API_KEY",
     "DEMO_SECRET_KEY",
     "SECRET_KEY_ENV",
     "BadSignatureError",

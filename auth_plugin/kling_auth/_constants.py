@@ -11,6 +11,8 @@ DEFAULT_BASE_URL: Final = "https://api-singapore.klingai.com"
 ACCESS_KEY_ENV: Final = "KLING_ACCESS_KEY"
 SECRET_KEY_ENV: Final = "KLING_SECRET_KEY"  # noqa: S105 (a variable name, not a secret)
 BASE_URL_ENV: Final = "KLING_BASE_URL"
+#: The static API key (the publisher's recommended mode since 06/17/2026), sent as it is.
+API_KEY_ENV: Final = "KLING_API_KEY"
 
 #: The public demo key pair the local emulator accepts when no keys are configured. They guard
 #: nothing (the emulator holds no data worth protecting and listens on loopback); they live here
@@ -18,6 +20,9 @@ BASE_URL_ENV: Final = "KLING_BASE_URL"
 DEMO_ACCESS_KEY: Final = "emulator-access-key"
 #: 32+ bytes, so PyJWT signs it without an InsecureKeyLengthWarning.
 DEMO_SECRET_KEY: Final = "emulator-secret-key-0123456789abcdef"  # noqa: S105 - public on purpose
+
+#: The public demo API key the local emulator accepts when no keys are configured (as public as the pair above).
+DEMO_API_KEY: Final = "emulator-api-key-0123456789abcdef"
 
 #: The documented JWT recipe: HS256, exp = now + 1800 s, nbf = now - 5 s.
 JWT_ALGORITHM: Final = "HS256"

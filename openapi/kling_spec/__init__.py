@@ -7,16 +7,24 @@ sends is one the spec allows)::
     from kling_spec import RequestValidationError, inspect_image, validate_create_body
 
     validate_create_body({"prompt": "a cat", "n": 10})   # RequestValidationError: body.n: ...
+    capability_problems({"prompt": "a cat", "image_reference": "face", ...})  # what the model does not support
     inspect_image(open("cat.png", "rb").read())           # ImageInfo(format="PNG", width=..., height=...)
 """
 
 from ._constants import (
     IMAGE_FORMATS,
-    IMAGE_ONLY_MODELS,
     MAX_IMAGE_BASE64_CHARS,
     MAX_IMAGE_BYTES,
     MAX_IMAGE_RATIO,
     MIN_IMAGE_SIDE,
+)
+from ._capabilities import (
+    Estimate,
+    capability_problems,
+    default_model,
+    estimate_cost,
+    known_models,
+    retired_models,
 )
 from ._images import ImageInfo, inspect_base64_image, inspect_image
 from ._rules import (
@@ -37,21 +45,26 @@ from ._spec import (
 __all__ = [
     "CREATE_REQUEST_SCHEMA",
     "IMAGE_FORMATS",
-    "IMAGE_ONLY_MODELS",
     "MAX_IMAGE_BASE64_CHARS",
     "MAX_IMAGE_BYTES",
     "MAX_IMAGE_RATIO",
     "MIN_IMAGE_SIDE",
     "SPEC_PATH",
+    "Estimate",
     "ImageInfo",
     "MatchedRequest",
     "RequestValidationError",
     "Spec",
+    "capability_problems",
     "create_request_defaults",
+    "default_model",
+    "estimate_cost",
     "describe_error",
     "inspect_base64_image",
     "inspect_create_body",
     "inspect_image",
+    "known_models",
     "load_spec",
+    "retired_models",
     "validate_create_body",
 ]

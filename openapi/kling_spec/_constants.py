@@ -30,13 +30,6 @@ IMAGE_SIGNATURES: Final = (
 )
 WEBP_SIGNATURE: Final = (b"RIFF", b"WEBP")
 
-# -- the capability map (general-info.md) -------------------------------------------------
-
-#: The rules of the capability map are the spec's (``CreateImageTaskRequest.allOf``). This one set is
-#: kept for the emulator, which sizes a restyled image after its input: models that only restyle an
-#: input image. A test checks it against the spec's rule.
-IMAGE_ONLY_MODELS: Final = frozenset({"kling-v2-new"})
-
 #: Error messages quote at most this much of an offending value.
 MAX_QUOTED_CHARS: Final = 40
 

@@ -4,7 +4,9 @@ from .aspect_ratio import AspectRatio
 from .create_image_task_request import CreateImageTaskRequest
 from .create_image_task_response import CreateImageTaskResponse
 from .created_image_task import CreatedImageTask
+from .element_reference import ElementReference
 from .error_response import ErrorResponse
+from .final_balance_deduction import FinalBalanceDeduction
 from .image_reference import ImageReference
 from .image_result import ImageResult
 from .image_task import ImageTask
@@ -23,7 +25,9 @@ __all__ = (
     "CreateImageTaskRequest",
     "CreateImageTaskResponse",
     "CreatedImageTask",
+    "ElementReference",
     "ErrorResponse",
+    "FinalBalanceDeduction",
     "ImageReference",
     "ImageResult",
     "ImageTask",

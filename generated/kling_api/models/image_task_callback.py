@@ -17,6 +17,7 @@ from ..types import (
 )
 
 if TYPE_CHECKING:
+    from ..models.final_balance_deduction import FinalBalanceDeduction
     from ..models.task_info import TaskInfo
     from ..models.task_result import TaskResult
     from ..models.watermark_info import WatermarkInfo
@@ -28,7 +29,11 @@ T = TypeVar("T", bound="ImageTaskCallback")
 @_attrs_define
 class ImageTaskCallback:
     """What the server POSTs to `callback_url` on every status change: the same
-    fields as the query result's `data`.
+    fields as the query result's `data` (the legacy callback body of the 2026
+    edition, which adds `final_unit_deduction`, `final_balance_deduction` and
+    `task_info` [official: CB]). The callback page's video-only fields
+    (`task_info.parent_video`, `task_result.videos`) never describe an image task
+    and are left out.
 
     """
 
@@ -49,7 +54,11 @@ class ImageTaskCallback:
     task_info: TaskInfo | Unset = UNSET
     """ Task parameters echoed back. """
     final_unit_deduction: str | Unset = UNSET
-    """ Units deducted for the task. """
+    """ Resource-pack units the task was charged, as a decimal string. """
+    final_balance_deduction: FinalBalanceDeduction | Unset = UNSET
+    """ What the task took from a cash balance, as decimal strings: `quota`, the
+    discounted amount charged, and `list_price`, the list price.
+     """
     watermark_info: WatermarkInfo | Unset = UNSET
     """ Watermark setting; when enabled, each result image also carries a `watermark_url`. """
     task_result: TaskResult | Unset = UNSET
@@ -71,6 +80,10 @@ class ImageTaskCallback:
             task_info = self.task_info.to_dict()
 
         final_unit_deduction = self.final_unit_deduction
+
+        final_balance_deduction: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.final_balance_deduction, Unset):
+            final_balance_deduction = self.final_balance_deduction.to_dict()
 
         watermark_info: dict[str, Any] | Unset = UNSET
         if not isinstance(self.watermark_info, Unset):
@@ -96,6 +109,8 @@ class ImageTaskCallback:
             field_dict["task_info"] = task_info
         if final_unit_deduction is not UNSET:
             field_dict["final_unit_deduction"] = final_unit_deduction
+        if final_balance_deduction is not UNSET:
+            field_dict["final_balance_deduction"] = final_balance_deduction
         if watermark_info is not UNSET:
             field_dict["watermark_info"] = watermark_info
         if task_result is not UNSET:
@@ -105,6 +120,7 @@ class ImageTaskCallback:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.final_balance_deduction import FinalBalanceDeduction
         from ..models.task_info import TaskInfo
         from ..models.task_result import TaskResult
         from ..models.watermark_info import WatermarkInfo
@@ -154,6 +170,17 @@ class ImageTaskCallback:
         )
 
         try:
+            _final_balance_deduction = d.pop("final_balance_deduction", UNSET)
+            final_balance_deduction: FinalBalanceDeduction | Unset
+            if isinstance(_final_balance_deduction, Unset):
+                final_balance_deduction = UNSET
+            else:
+                final_balance_deduction = FinalBalanceDeduction.from_dict(_final_balance_deduction)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ParseError.at("final_balance_deduction", error) from None
+
+        try:
             _watermark_info = d.pop("watermark_info", UNSET)
             watermark_info: WatermarkInfo | Unset
             if isinstance(_watermark_info, Unset):
@@ -183,6 +210,7 @@ class ImageTaskCallback:
             task_status_msg=task_status_msg,
             task_info=task_info,
             final_unit_deduction=final_unit_deduction,
+            final_balance_deduction=final_balance_deduction,
             watermark_info=watermark_info,
             task_result=task_result,
         )

@@ -2,11 +2,8 @@ from enum import StrEnum
 
 
 class ModelName(StrEnum):
-    KLING_V1 = "kling-v1"
-    KLING_V1_5 = "kling-v1-5"
-    KLING_V2 = "kling-v2"
     KLING_V2_1 = "kling-v2-1"
-    KLING_V2_NEW = "kling-v2-new"
+    KLING_V3 = "kling-v3"
 
     @classmethod
     def _missing_(cls, value: object) -> "ModelName | None":

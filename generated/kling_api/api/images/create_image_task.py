@@ -121,11 +121,12 @@ def sync_detailed(
     timeout), query by your `external_task_id` instead of creating again.
 
     Args:
-        body (CreateImageTaskRequest): The task to create. Some fields depend on others: no
-            `negative_prompt`
-            with `image`; `image_reference` needs `image` and kling-v1-5, which in
-            turn needs it whenever `image` is set; kling-v2-new needs `image`;
-            kling-v1 has no 21:9; 2k is kling-v2's and kling-v2-1's only.
+        body (CreateImageTaskRequest): The task to create (2026 edition: Kling Image 3.0 and 2.1).
+            Rules that hold
+            for every model: no `negative_prompt` with `image`; `image_reference` needs
+            `image`; elements and reference images together at most 10. What a model
+            supports (ratios, resolutions, reference types, the fidelity fields,
+            elements) is listed in `x-kling-capabilities` and decided by the server.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,11 +165,12 @@ def sync(
     timeout), query by your `external_task_id` instead of creating again.
 
     Args:
-        body (CreateImageTaskRequest): The task to create. Some fields depend on others: no
-            `negative_prompt`
-            with `image`; `image_reference` needs `image` and kling-v1-5, which in
-            turn needs it whenever `image` is set; kling-v2-new needs `image`;
-            kling-v1 has no 21:9; 2k is kling-v2's and kling-v2-1's only.
+        body (CreateImageTaskRequest): The task to create (2026 edition: Kling Image 3.0 and 2.1).
+            Rules that hold
+            for every model: no `negative_prompt` with `image`; `image_reference` needs
+            `image`; elements and reference images together at most 10. What a model
+            supports (ratios, resolutions, reference types, the fidelity fields,
+            elements) is listed in `x-kling-capabilities` and decided by the server.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,11 +204,12 @@ async def asyncio_detailed(
     timeout), query by your `external_task_id` instead of creating again.
 
     Args:
-        body (CreateImageTaskRequest): The task to create. Some fields depend on others: no
-            `negative_prompt`
-            with `image`; `image_reference` needs `image` and kling-v1-5, which in
-            turn needs it whenever `image` is set; kling-v2-new needs `image`;
-            kling-v1 has no 21:9; 2k is kling-v2's and kling-v2-1's only.
+        body (CreateImageTaskRequest): The task to create (2026 edition: Kling Image 3.0 and 2.1).
+            Rules that hold
+            for every model: no `negative_prompt` with `image`; `image_reference` needs
+            `image`; elements and reference images together at most 10. What a model
+            supports (ratios, resolutions, reference types, the fidelity fields,
+            elements) is listed in `x-kling-capabilities` and decided by the server.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -243,11 +246,12 @@ async def asyncio(
     timeout), query by your `external_task_id` instead of creating again.
 
     Args:
-        body (CreateImageTaskRequest): The task to create. Some fields depend on others: no
-            `negative_prompt`
-            with `image`; `image_reference` needs `image` and kling-v1-5, which in
-            turn needs it whenever `image` is set; kling-v2-new needs `image`;
-            kling-v1 has no 21:9; 2k is kling-v2's and kling-v2-1's only.
+        body (CreateImageTaskRequest): The task to create (2026 edition: Kling Image 3.0 and 2.1).
+            Rules that hold
+            for every model: no `negative_prompt` with `image`; `image_reference` needs
+            `image`; elements and reference images together at most 10. What a model
+            supports (ratios, resolutions, reference types, the fidelity fields,
+            elements) is listed in `x-kling-capabilities` and decided by the server.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
