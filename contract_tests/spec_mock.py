@@ -2,8 +2,9 @@
 
 Every request that reaches it is checked against the spec (route, method, parameters,
 body schema; for a create also the documented rules the schema cannot express, through
-``kling_spec.validate_create_body``, as the SDK and the emulator check them) and its JWT
-verified (``Bearer `` format, signature, claims); a request that fails either check raises
+``kling_spec.validate_create_body``, as the SDK and the emulator check them) and its
+credentials checked: the JWT verified (``Bearer `` format, signature, claims), or, for a mock
+given an ``api_key``, ``Bearer <api key>`` exactly; a request that fails either check raises
 ``ContractViolation`` inside the client call, so the test fails, and is also recorded in
 ``violations`` for the fixture's teardown check.
 """
@@ -44,6 +45,8 @@ class SpecMock:
     secret_key: str = field(default=SECRET_KEY, repr=False)
     access_key: str = ACCESS_KEY
     now: float | None = None  # the clock JWTs are checked against; None: real time
+    #: When set, the mock expects the static API key mode (``Bearer <api_key>``) instead of a JWT.
+    api_key: str | None = field(default=None, repr=False)
     verify_auth: bool = True
     #: Also what the schema cannot say: the bytes of a Base64 ``image`` (False: the schema only,
     #: cross-field rules included, for tests of wire fidelity that feed schema-generated bodies,
@@ -99,7 +102,10 @@ class SpecMock:
                 validate_create_body(matched.body, spec=self.spec)
         except RequestValidationError as error:
             return self._violation(f"{request.method} {request.url.path}: {error}")
-        if self.verify_auth:
+        if self.verify_auth and self.api_key is not None:
+            if request.headers.get("authorization") != f"Bearer {self.api_key}":
+                return self._violation(f"{request.method} {request.url.path}: not the expected API key")
+        elif self.verify_auth:
             try:
                 verify_authorization(
                     request.headers.get("authorization"), self.secret_key, access_key=self.access_key, now=self.now

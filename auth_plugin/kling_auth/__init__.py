@@ -1,11 +1,15 @@
-"""JWT authentication for the Kling AI API, as an ``httpx.Auth`` plugin for the generated client.
+"""Authentication for the Kling AI API, as ``httpx.Auth`` plugins for the generated client.
+
+Two documented modes: a static API key (``APIKeyAuth``, the publisher's recommendation) and a JWT
+signed with an access/secret key pair (``KlingAuth``). ``resolve_auth`` picks one (see ``_api_key``).
 
 from kling_auth import authenticated_client
 from kling_api.api.images import create_image_task
 
-client = authenticated_client()  # keys from KLING_ACCESS_KEY / KLING_SECRET_KEY
+client = authenticated_client()  # $KLING_API_KEY, else KLING_ACCESS_KEY / KLING_SECRET_KEY
 """
 
+from ._api_key import APIKeyAuth, AuthMode, auth_mode, check_api_key, resolve_auth
 from ._auth import KlingAuth
 from ._client import authenticated_client
 from ._constants import (
@@ -43,6 +47,8 @@ __all__ = [
     "DEMO_API_KEY",
     "DEMO_SECRET_KEY",
     "SECRET_KEY_ENV",
+    "APIKeyAuth",
+    "AuthMode",
     "BadSignatureError",
     "Credentials",
     "InvalidClaimsError",
@@ -54,8 +60,11 @@ __all__ = [
     "MissingCredentialsError",
     "TokenExpiredError",
     "TokenNotYetValidError",
+    "auth_mode",
     "authenticated_client",
+    "check_api_key",
     "is_utf8_text",
+    "resolve_auth",
     "resolve_credentials",
     "sign_token",
     "token_from_authorization",

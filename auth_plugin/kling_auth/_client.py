@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from kling_api import AuthenticatedClient
 
+from ._api_key import APIKeyAuth, resolve_auth
 from ._auth import KlingAuth
 from ._constants import BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 
@@ -16,27 +17,29 @@ def authenticated_client(
     access_key: str | None = None,
     secret_key: str | None = None,
     *,
+    api_key: str | None = None,
     base_url: str | None = None,
     timeout: httpx.Timeout | float | None = None,
-    auth: KlingAuth | None = None,
+    auth: KlingAuth | APIKeyAuth | None = None,
     **options: Any,
 ) -> AuthenticatedClient:
-    """The generated ``AuthenticatedClient``, signing every request with KlingAuth.
+    """The generated ``AuthenticatedClient``, authenticating every request (API key or JWT).
 
-    ``base_url`` defaults to ``$KLING_BASE_URL``, else the Singapore domain; keys default to
-    ``$KLING_ACCESS_KEY`` / ``$KLING_SECRET_KEY``. ``timeout`` defaults to 30 s (10 s to
+    ``base_url`` defaults to ``$KLING_BASE_URL``, else the Singapore domain. Keys: ``api_key``, else
+    the ``access_key``/``secret_key`` pair, else ``$KLING_API_KEY``, else ``$KLING_ACCESS_KEY`` /
+    ``$KLING_SECRET_KEY`` (``resolve_auth``). ``timeout`` defaults to 30 s (10 s to
     connect); the generator's own default is no timeout at all. Other ``options`` go to
     ``AuthenticatedClient`` (``raise_on_unexpected_status``, ``headers``, ``httpx_args``
     such as a ``transport``...). Pass ``auth`` to share one token cache between clients.
     """
-    kling_auth = auth if auth is not None else KlingAuth(access_key, secret_key)
+    kling_auth = auth if auth is not None else resolve_auth(api_key, access_key, secret_key)
     httpx_args = dict(options.pop("httpx_args", {}))
     httpx_args["auth"] = kling_auth
     if isinstance(timeout, int | float):
         timeout = httpx.Timeout(float(timeout))
     return AuthenticatedClient(
         base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-        # The header comes from KlingAuth per request; the generated client's own fixed token
+        # The header comes from the auth plugin per request; the generated client's own fixed token
         # header stays empty so no stale token can ever be sent.
         token="",
         prefix="",

@@ -2,9 +2,11 @@
 
 Sizes: the long side is 1024 px for ``1k`` and 2048 px for ``2k``; the short side follows the
 aspect ratio, rounded to the nearest pixel (16:9 at 1k is 1024x576, 9:16 at 2k 1152x2048,
-21:9 at 1k 1024x439). kling-v2-new restyles its input, so with a Base64 input image the result
-takes the input's aspect ratio instead (a URL input is never fetched: the request's ratio holds).
-Checking reference images is ``kling_spec``'s job (one validator for the SDK, mock and emulator).
+21:9 at 1k 1024x439), with or without an input image (a URL input is never fetched). Checking
+reference images is ``kling_spec``'s job (one validator for the SDK, mock and emulator).
+
+With ``watermark_info.enabled``, each result has a watermarked copy too (``watermark_url``): the same
+image under a dark band labelled "KLING EMULATOR · WATERMARK", so a glance tells the two apart.
 """
 
 from __future__ import annotations

@@ -49,6 +49,12 @@ class TaskSpec:
     external_task_id: str | None = None
     callback_url: str | None = None
     watermark_info: dict[str, Any] | None = None
+    #: What the task is charged when it succeeds, from the spec's price table: resource-pack units and the
+    #: listed price in USD, as the decimal strings the answers carry. None for a model without a known price.
+    units: str | None = None
+    list_price: str | None = None
+    #: How many elements of the element library the request named (``element_list``).
+    elements: int = 0
 
     @property
     def watermark(self) -> bool:
@@ -102,12 +108,20 @@ class Task:
         if self.spec.watermark_info is not None:
             view["watermark_info"] = dict(self.spec.watermark_info)
         if status is TaskStatus.SUCCEED:
-            # One unit per image: the emulator's own accounting, the doc states none.
-            view["final_unit_deduction"] = str(self.spec.n)
+            view.update(self._charge(self.spec.units, self.spec.list_price))
             view["task_result"] = {"images": [self._image(index, base_url) for index in range(self.spec.n)]}
         elif status is TaskStatus.FAILED:
-            view["final_unit_deduction"] = "0"
+            # Whether a failed task is charged is not documented (capability-and-pricing.md §4): the
+            # emulator charges nothing, and says so in the same fields.
+            view.update(self._charge("0", "0"))
         return view
+
+    def _charge(self, units: str | None, price: str | None) -> dict[str, Any]:
+        """``final_unit_deduction`` and ``final_balance_deduction`` (no discount: the quota charged is the list
+        price); nothing for a model without a known price."""
+        if units is None or price is None:
+            return {}
+        return {"final_unit_deduction": units, "final_balance_deduction": {"quota": price, "list_price": price}}
 
     def created_view(self) -> dict[str, Any]:
         """``data`` of the create response."""

@@ -57,12 +57,18 @@ class _BaseKling:
         access_key: str | None,
         secret_key: str | None,
         *,
+        api_key: str | None,
         base_url: str | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int,
+        strict_capabilities: bool,
         httpx_args: Mapping[str, Any] | None,
     ) -> None:
         configure_from_env()
+        if not isinstance(strict_capabilities, bool):
+            raise ValidationError(
+                "strict_capabilities", f"must be True or False, got {type(strict_capabilities).__name__}"
+            )
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ValidationError("max_retries", f"must be an integer >= 0, got {max_retries!r}")
         if base_url is not None and not isinstance(base_url, str):
@@ -81,10 +87,14 @@ class _BaseKling:
         if scheme not in ("http", "https") or not url.host:
             raise ValidationError("base_url", f"must be an http(s) URL with a host, got {self.base_url!r}")
         try:
-            auth = kling_auth.KlingAuth(access_key, secret_key)
+            auth = kling_auth.resolve_auth(api_key, access_key, secret_key)
         except kling_auth.MissingCredentialsError as error:
             raise MissingCredentialsError(str(error)) from None
+        #: Which documented auth mode this client uses: "api_key" (static key) or "jwt" (access/secret pair).
+        self.auth_mode: kling_auth.AuthMode = kling_auth.auth_mode(auth)
         self.max_retries: int = max_retries
+        #: Refuse, before sending, what the spec's capability map says the model does not support.
+        self.strict_capabilities: bool = strict_capabilities
         user_args = dict(httpx_args or {})
         user_args.pop("auth", None)
         for name in _OWN_ARGS:
@@ -100,7 +110,7 @@ class _BaseKling:
             httpx_args=user_args,
             **client_options,
         )
-        self._access_key = auth.access_key
+        self._access_key = auth.access_key if isinstance(auth, kling_auth.KlingAuth) else None
         self._download_args: dict[str, Any] = {
             "timeout": DOWNLOAD_TIMEOUT,
             "follow_redirects": True,
@@ -111,15 +121,23 @@ class _BaseKling:
         self._timing = Timing()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, access_key={self._access_key!r})"
+        # The access key identifies the pair and is no secret; the API key and the secret key never show.
+        who = f"access_key={self._access_key!r}" if self._access_key is not None else "api_key='***'"
+        return f"{type(self).__name__}(base_url={self.base_url!r}, {who})"
 
 
 class Kling(_BaseKling):
     """The Kling AI image API, synchronous.
 
-    Keys and base URL default to $KLING_ACCESS_KEY, $KLING_SECRET_KEY and $KLING_BASE_URL. ``timeout`` is per
-    request; ``max_retries`` bounds retries of each call; ``httpx_args`` go to the httpx client (e.g. a
-    ``transport``). One connection pool per client: use it as a context manager, or call ``close()``.
+    Authentication, in this order: an ``api_key`` argument (the static API key, the publisher's
+    recommendation); an ``access_key``/``secret_key`` pair (signed JWTs); $KLING_API_KEY; $KLING_ACCESS_KEY and
+    $KLING_SECRET_KEY. Explicit arguments win over the environment; at the same level the API key wins.
+    ``auth_mode`` says which is used. The base URL defaults to $KLING_BASE_URL.
+
+    ``timeout`` is per request; ``max_retries`` bounds retries of each call; ``strict_capabilities`` refuses,
+    before sending, what the spec's capability map says a model does not support (by default it is logged as
+    a warning and sent: the server decides); ``httpx_args`` go to the httpx client (e.g. a ``transport``).
+    One connection pool per client: use it as a context manager, or call ``close()``.
     """
 
     def __init__(
@@ -127,17 +145,21 @@ class Kling(_BaseKling):
         access_key: str | None = None,
         secret_key: str | None = None,
         *,
+        api_key: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        strict_capabilities: bool = False,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(
             access_key,
             secret_key,
+            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
+            strict_capabilities=strict_capabilities,
             httpx_args=httpx_args,
         )
         self._http: httpx.Client = self._api.get_httpx_client()
@@ -176,17 +198,21 @@ class AsyncKling(_BaseKling):
         access_key: str | None = None,
         secret_key: str | None = None,
         *,
+        api_key: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        strict_capabilities: bool = False,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(
             access_key,
             secret_key,
+            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
+            strict_capabilities=strict_capabilities,
             httpx_args=httpx_args,
         )
         self._http: httpx.AsyncClient = self._api.get_async_httpx_client()

@@ -56,7 +56,7 @@ _Results = list[BatchResult]
 
 
 def _batch_requests(
-    items: Iterable[str | CreateImageTaskRequest], fields: dict[str, Any]
+    items: Iterable[str | CreateImageTaskRequest], fields: dict[str, Any], *, strict_capabilities: bool
 ) -> list[CreateImageTaskRequest]:
     """Every item of a batch as a checked request; one bad item refuses the whole batch before anything is sent."""
     if isinstance(items, str | bytes):
@@ -66,7 +66,8 @@ def _batch_requests(
     for index, item in enumerate(items):
         try:
             # Each item gets its external_task_id now, so every result names a task the caller can look up.
-            requests.append(with_external_task_id(build_create_request(item, fields))[0])
+            request = build_create_request(item, fields, strict_capabilities=strict_capabilities)
+            requests.append(with_external_task_id(request)[0])
         except ValidationError as error:
             field = f"items[{index}].{error.field}" if error.field else f"items[{index}]"
             raise ValidationError(field, error.rule) from None
@@ -272,7 +273,9 @@ class Images:
 
     def create(self, prompt: str | CreateImageTaskRequest, **fields: Any) -> CreatedImageTask:
         """Submit a task; checked against the spec before anything is sent. Never creates it twice."""
-        request, external_task_id = with_external_task_id(build_create_request(prompt, fields))
+        request, external_task_id = with_external_task_id(
+            build_create_request(prompt, fields, strict_capabilities=self._client.strict_capabilities)
+        )
         state = _CreateState(external_task_id)
         loop = retrying(
             "create",
@@ -372,7 +375,7 @@ class Images:
         anything is sent. An exception that is not a KlingError (a bug, KeyboardInterrupt) stops the batch and
         propagates: tasks already created keep running on the server.
         """
-        requests = _batch_requests(items, fields)
+        requests = _batch_requests(items, fields, strict_capabilities=self._client.strict_capabilities)
         _check_timeout(timeout)
         timing = self._client._timing
         return run_batch(
@@ -479,7 +482,9 @@ class AsyncImages:
 
     async def create(self, prompt: str | CreateImageTaskRequest, **fields: Any) -> CreatedImageTask:
         """Submit a task; checked against the spec before anything is sent. Never creates it twice."""
-        request, external_task_id = with_external_task_id(build_create_request(prompt, fields))
+        request, external_task_id = with_external_task_id(
+            build_create_request(prompt, fields, strict_capabilities=self._client.strict_capabilities)
+        )
         state = _CreateState(external_task_id)
         loop = async_retrying(
             "create",
@@ -577,7 +582,7 @@ class AsyncImages:
         **fields: Any,
     ) -> _Results:
         """Generate every item, ``concurrency`` slots at a time: see ``Images.generate_many``."""
-        requests = _batch_requests(items, fields)
+        requests = _batch_requests(items, fields, strict_capabilities=self._client.strict_capabilities)
         _check_timeout(timeout)
         timing = self._client._timing
 

@@ -52,3 +52,8 @@ def log_retry(what: str, attempt: int, delay: float, error: BaseException) -> No
 
 def log_decision(message: str, *args: object) -> None:
     logger.debug(message, *args)
+
+
+def log_warning(message: str, *args: object) -> None:
+    """Something the caller should know but the server decides (a model's capability, an unknown model)."""
+    logger.warning(message, *args)

@@ -3,6 +3,11 @@
 Checks go through ``kling_spec.validate_create_body``, the validator the emulator and the contract mock use,
 so a rule added to the spec applies here at once. What a schema cannot see is done here: a local image file
 is read, checked (``kling_spec.inspect_image``) and Base64-encoded; a ``data:...;base64,`` prefix is stripped.
+
+What depends on the model (the spec's capability map, ``kling_spec.capability_problems``) is the server's
+call: by default it is logged as a warning on the ``kling`` logger and sent; with ``strict_capabilities`` it is
+refused here. Model names are open: a name the spec does not list is sent as it is (with a warning), since
+models are added and retired every few months and the server answers an unknown one with an error.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import kling_spec
 from kling_api.models import (
     AspectRatio,
     CreateImageTaskRequest,
+    ElementReference,
     ImageReference,
     ModelName,
     Resolution,
@@ -30,9 +36,9 @@ from kling_api.types import UNSET, Unset, encode_path_parameter
 
 from ._constants import DATA_URI_BASE64_MARKER, EXTERNAL_TASK_ID_PREFIX, MAX_TASK_ID_CHARS
 from ._errors import ValidationError
+from ._logging import log_warning
 
 _ENUM_FIELDS: dict[str, type[enum.StrEnum]] = {
-    "model_name": ModelName,
     "image_reference": ImageReference,
     "resolution": Resolution,
     "aspect_ratio": AspectRatio,
@@ -47,10 +53,13 @@ REQUEST_FIELDS: tuple[str, ...] = tuple(
 _MAX_PATH_CHARS = 4096
 
 
-def build_create_request(prompt: str | CreateImageTaskRequest, fields: Mapping[str, Any]) -> CreateImageTaskRequest:
+def build_create_request(
+    prompt: str | CreateImageTaskRequest, fields: Mapping[str, Any], *, strict_capabilities: bool = False
+) -> CreateImageTaskRequest:
     """The request the keyword arguments describe, checked against the spec; ValidationError otherwise.
 
-    ``prompt`` may be a ready CreateImageTaskRequest; ``fields`` then override its values.
+    ``prompt`` may be a ready CreateImageTaskRequest; ``fields`` then override its values. What the model
+    does not support is warned about (or refused, with ``strict_capabilities``): see the module docstring.
     """
     unknown = sorted(set(fields) - set(REQUEST_FIELDS) | ({"prompt"} & set(fields)))
     if unknown:
@@ -70,12 +79,19 @@ def build_create_request(prompt: str | CreateImageTaskRequest, fields: Mapping[s
     values.update(fields)
     cleaned = {name: _clean(name, value) for name, value in values.items() if value is not None}
     request = CreateImageTaskRequest(**cleaned)
-    validate_request(request)
+    body = validate_request(request)
+    check_capabilities(body, strict=strict_capabilities)
     return request
 
 
-def validate_request(request: CreateImageTaskRequest) -> None:
-    """The spec's checks, through the one shared validator; ValidationError(field, rule) when refused."""
+def _field_name(error: kling_spec.RequestValidationError) -> str:
+    return error.field.removeprefix("body.").removeprefix("body")
+
+
+def validate_request(request: CreateImageTaskRequest) -> dict[str, Any]:
+    """The spec's checks, through the one shared validator; ValidationError(field, rule) when refused.
+
+    Returns the body as it will be sent."""
     try:
         body = request.to_dict()
     except (AttributeError, TypeError, ValueError) as error:
@@ -83,7 +99,41 @@ def validate_request(request: CreateImageTaskRequest) -> None:
     try:
         kling_spec.validate_create_body(body)
     except kling_spec.RequestValidationError as error:
-        raise ValidationError(error.field.removeprefix("body.").removeprefix("body"), error.rule) from None
+        raise ValidationError(_field_name(error), error.rule) from None
+    return body
+
+
+def check_capabilities(body: Mapping[str, Any], *, strict: bool) -> None:
+    """What the model does not support, by the spec's capability map: refused when ``strict``, else warned.
+
+    A model name the spec does not list, or one it lists as retired, is warned about and sent: the server
+    decides (it answers an unknown model with an error). Warnings name fields and the model, never a value
+    longer than a model name or an enum value.
+    """
+    model = body.get("model_name")
+    if isinstance(model, str) and model and model not in kling_spec.known_models():
+        retired = kling_spec.retired_models()
+        shown = model if len(model) <= _MAX_SHOWN_MODEL_CHARS else model[:_MAX_SHOWN_MODEL_CHARS] + "..."
+        if model in retired:
+            log_warning("model_name %r is retired (%s): sending it, the server decides", shown, retired[model])
+        else:
+            log_warning(
+                "model_name %r is not a model this client's spec knows (%s): sending it, the server decides",
+                shown,
+                ", ".join(kling_spec.known_models()),
+            )
+    for problem in kling_spec.capability_problems(body):
+        if strict:
+            raise ValidationError(_field_name(problem), problem.rule)
+        log_warning(
+            "%s %s: sending it, the server decides (strict_capabilities=True refuses it)",
+            _field_name(problem),
+            problem.rule,
+        )
+
+
+# A model name in a warning: long enough for any real one.
+_MAX_SHOWN_MODEL_CHARS = 64
 
 
 def check_task_id(value: object, field: str = "task_id") -> str:
@@ -117,6 +167,10 @@ def _clean(name: str, value: Any) -> Any:
         return UNSET
     if name in _ENUM_FIELDS:
         return _enum_value(name, _ENUM_FIELDS[name], value)
+    if name == "model_name":
+        return _model_name(value)
+    if name == "element_list":
+        return _element_list(value)
     if name == "image":
         return resolve_image(value)
     if name == "n" and isinstance(value, float) and value.is_integer():
@@ -128,6 +182,33 @@ def _clean(name: str, value: Any) -> Any:
         except (KeyError, TypeError, ValueError) as error:
             raise ValidationError("watermark_info", f"is not a valid watermark setting: {error}") from None
     return value
+
+
+def _model_name(value: Any) -> ModelName:
+    """Any model name: a known one is its member, another a member-like value equal to the string (sent as is)."""
+    if not isinstance(value, str):
+        raise ValidationError("model_name", f"must be a string, got {type(value).__name__}")
+    return ModelName(value)
+
+
+def _element_list(value: Any) -> list[ElementReference]:
+    """Elements as ``[{"element_id": 123}, ...]`` or ElementReference objects."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, list | tuple):
+        raise ValidationError("element_list", f"must be a list of elements, got {type(value).__name__}")
+    elements = []
+    for index, item in enumerate(value):
+        if isinstance(item, ElementReference):
+            elements.append(item)
+            continue
+        if not isinstance(item, Mapping):
+            raise ValidationError(
+                f"element_list.{index}", f'must be an element ({{"element_id": ...}}), got {type(item).__name__}'
+            )
+        try:
+            elements.append(ElementReference.from_dict(item))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValidationError(f"element_list.{index}", f"is not a valid element: {error}") from None
+    return elements
 
 
 def _enum_value(name: str, enum_type: type[enum.StrEnum], value: Any) -> enum.StrEnum:

@@ -32,15 +32,22 @@ REFUSED: list[tuple[str, dict[str, Any], str]] = [
     ("image_fidelity -0.01", {"image_fidelity": -0.01}, "image_fidelity"),
     ("image_fidelity 1.01", {"image_fidelity": 1.01}, "image_fidelity"),
     ("human_fidelity 1.01", {"human_fidelity": 1.01}, "human_fidelity"),
-    ("unknown model", {"model_name": "kling-v9"}, "model_name"),
+    ("model not text", {"model_name": 3}, "model_name"),
     ("unknown ratio", {"aspect_ratio": "5:4"}, "aspect_ratio"),
     ("unknown resolution", {"resolution": "4k"}, "resolution"),
     ("unknown reference", {"image_reference": "body"}, "image_reference"),
     ("unknown keyword", {"colour": "red"}, "colour"),
-    ("21:9 on kling-v1", {"model_name": "kling-v1", "aspect_ratio": "21:9"}, "aspect_ratio"),
-    ("2k on kling-v1", {"resolution": "2k"}, "resolution"),
+    ("11 elements", {"element_list": [{"element_id": i} for i in range(11)]}, "element_list"),
+    (
+        "10 elements beside an image",
+        {"image": b64(PNG_300), "element_list": [{"element_id": i} for i in range(10)]},
+        "element_list",
+    ),
+    ("element id text", {"element_list": [{"element_id": "abc"}]}, "element_list.0"),
+    ("element without id", {"element_list": [{}]}, "element_list.0"),
+    ("elements not a list", {"element_list": {"element_id": 1}}, "element_list"),
     ("negative prompt with image", {"image": b64(PNG_300), "negative_prompt": "blur"}, "negative_prompt"),
-    ("reference without image", {"model_name": "kling-v1-5", "image_reference": "subject"}, "image"),
+    ("reference without image", {"model_name": "kling-v2-1", "image_reference": "subject"}, "image"),
     ("299 px base64", {"image": b64(image_file_bytes(299, 400))}, "image"),
 ]
 
@@ -73,7 +80,9 @@ ACCEPTED: list[tuple[str, dict[str, Any]]] = [
     ("n 1", {"n": 1}),
     ("n 9", {"n": 9}),
     ("fidelity 0 and 1", {"image_fidelity": 0, "human_fidelity": 1}),
-    ("enum members", {"model_name": ModelName.KLING_V2, "aspect_ratio": AspectRatio.RATIO_21_9, "resolution": "2k"}),
+    ("enum members", {"model_name": ModelName.KLING_V3, "aspect_ratio": AspectRatio.RATIO_21_9, "resolution": "2k"}),
+    ("10 elements", {"element_list": [{"element_id": i} for i in range(10)]}),
+    ("9 elements beside an image", {"image": b64(PNG_300), "element_list": [{"element_id": i} for i in range(9)]}),
     ("watermark mapping", {"watermark_info": {"enabled": True}}),
     ("watermark model", {"watermark_info": WatermarkInfo(enabled=False)}),
 ]
@@ -167,10 +176,10 @@ async def test_a_missing_file_path_is_not_sent_as_base64(client: AnyKling, accep
 
 
 async def test_a_request_object_is_accepted_and_fields_override_it(client: AnyKling, accepted: SpecMock) -> None:
-    request = CreateImageTaskRequest(prompt="a cat", n=2, model_name=ModelName.KLING_V1_5)
+    request = CreateImageTaskRequest(prompt="a cat", n=2, model_name=ModelName.KLING_V2_1)
     await call(client.images.create(request, n=3))
     [body] = sent_bodies(accepted)
-    assert (body["prompt"], body["n"], body["model_name"]) == ("a cat", 3, "kling-v1-5")
+    assert (body["prompt"], body["n"], body["model_name"]) == ("a cat", 3, "kling-v2-1")
     assert request.n == 2  # the caller's object is left alone
 
 
