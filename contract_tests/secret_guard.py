@@ -7,8 +7,9 @@ reaches the usual handlers only when the logger's real level allows it (a root h
 lowered what ``caplog`` and every other handler receive). At the end of the session it also reads every file
 under pytest's ``tmp_path`` roots.
 
-What it looks for: every secret key the test modules define (module-level strings named ``SECRET``,
-``SECRET_KEY``, ``*_SECRET`` or ``*_SECRET_KEY``, the demo secret included), any registered with
+What it looks for: every secret the test modules define (module-level strings named ``SECRET``,
+``SECRET_KEY``, ``*_SECRET``, ``*_SECRET_KEY``, ``API_KEY`` or ``*_API_KEY``, the demo ones included: a webhook
+secret is a ``*_SECRET``, a static API key an ``*_API_KEY``), any registered with
 :func:`register_secret`, and anything shaped like a JWT (``eyJ...`` ``.`` ...). A hit fails the session with
 the list of where it was found. Tests that handle tokens on purpose (``kling auth token``, ``verify_token``)
 are fine: only logs and files are searched here; CLI output and exception messages have their own tests.
@@ -31,7 +32,7 @@ import pytest
 #: A JWT, or a piece of one long enough to matter: a base64url JSON header, a dot, more.
 TOKEN_PATTERN = re.compile(r"eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{2,}")
 _TOKEN_BYTES = re.compile(TOKEN_PATTERN.pattern.encode())
-_SECRET_NAME = re.compile(r"(?:^|_)SECRET(?:_KEY)?$")
+_SECRET_NAME = re.compile(r"(?:^|_)(?:SECRET(?:_KEY)?|API_KEY)$")
 #: Shorter strings would match by accident.
 MIN_SECRET_CHARS = 12
 #: Files larger than this are read only this far (an image is never a secret's home).

@@ -3,8 +3,13 @@
     kling-emulator --port 8765
     kling-emulator --host 127.0.0.1 --port 8765 --processing-after 1 --succeed-after 3 --slots 20
 
-Keys: ``--access-key``/``--secret-key``, else ``$KLING_ACCESS_KEY``/``$KLING_SECRET_KEY``, else the
-public demo pair, which is printed (a secret you provide is never printed).
+Credentials: the key pair ``--access-key``/``--secret-key``, else ``$KLING_ACCESS_KEY``/``$KLING_SECRET_KEY``;
+the API key ``--api-key``, else ``$KLING_API_KEY``. With neither, the public demo pair and demo API key, which
+are printed (a secret or API key you provide is never printed).
+
+Signed callbacks: ``--webhook-secret whsec_...``, else ``$KLING_WEBHOOK_SECRET``; without one, callbacks go
+unsigned. Passing secrets on the command line shows them to other users of the machine (``ps``): prefer the
+environment variables.
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kling_auth import ACCESS_KEY_ENV, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, SECRET_KEY_ENV
+from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, DEMO_ACCESS_KEY, DEMO_API_KEY, DEMO_SECRET_KEY, SECRET_KEY_ENV
 
 from ._app import create_app
-from ._config import default_keys
+from ._config import default_api_keys, default_keys, default_webhook_secret
 from ._constants import (
     DEFAULT_MAX_TASKS,
     DEFAULT_PROCESSING_AFTER,
@@ -25,6 +30,7 @@ from ._constants import (
     DEFAULT_SUCCEED_AFTER,
     DEFAULT_TASK_TTL,
     FAULT_HEADER,
+    WEBHOOK_SECRET_ENV,
 )
 from ._faults import FaultConfig
 from ._server import serve
@@ -42,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)")
     parser.add_argument("--access-key", help=f"access key to accept (default: ${ACCESS_KEY_ENV}, else the demo key)")
     parser.add_argument("--secret-key", help=f"its secret key (default: ${SECRET_KEY_ENV}, else the demo secret)")
+    parser.add_argument(
+        "--api-key", help=f"API key to accept as 'Bearer <API key>' (default: ${API_KEY_ENV}, else the demo API key)"
+    )
+    parser.add_argument(
+        "--webhook-secret",
+        metavar="WHSEC",
+        help=f"sign callbacks with this whsec_ secret (default: ${WEBHOOK_SECRET_ENV}, else unsigned)",
+    )
     timeline = parser.add_argument_group("task timeline and quota")
     timeline.add_argument(
         "--processing-after",
@@ -79,24 +93,53 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _credentials(
+    access_key: str | None, secret_key: str | None, api_key: str | None
+) -> tuple[dict[str, str], frozenset[str], str]:
+    """The key pairs and API keys to accept, and how to say where they come from (never a secret)."""
+    if access_key is not None and secret_key is not None:
+        keys, key_source = {access_key: secret_key}, "the key pair given on the command line"
+    elif os.environ.get(ACCESS_KEY_ENV) and os.environ.get(SECRET_KEY_ENV):
+        keys, key_source = {os.environ[ACCESS_KEY_ENV]: os.environ[SECRET_KEY_ENV]}, None
+        key_source = f"the key pair from ${ACCESS_KEY_ENV} / ${SECRET_KEY_ENV}"
+    else:
+        keys, key_source = {}, None
+    if api_key is not None:
+        api_keys, api_source = frozenset({api_key}), "the API key given on the command line"
+    elif os.environ.get(API_KEY_ENV):
+        api_keys, api_source = frozenset({os.environ[API_KEY_ENV]}), f"the API key from ${API_KEY_ENV}"
+    else:
+        api_keys, api_source = frozenset(), None
+    if not keys and not api_keys:
+        # Nothing configured: the demo credentials, the same as create_app's defaults. Public constants:
+        # printing them is what makes the demo usable.
+        keys, api_keys = default_keys(), default_api_keys()
+        assert keys == {DEMO_ACCESS_KEY: DEMO_SECRET_KEY} and api_keys == {DEMO_API_KEY}
+        return (
+            keys,
+            api_keys,
+            f"the public demo keys:\n  access key: {DEMO_ACCESS_KEY}\n  secret key: {DEMO_SECRET_KEY}"
+            f"\n  API key:    {DEMO_API_KEY}",
+        )
+    return keys, api_keys, " and ".join(source for source in (key_source, api_source) if source is not None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if (args.access_key is None) != (args.secret_key is None):
         parser.error("--access-key and --secret-key go together")
-    if args.access_key is not None:
-        keys = {args.access_key: args.secret_key}
-        source = "the key pair given on the command line"
-    elif os.environ.get(ACCESS_KEY_ENV) and os.environ.get(SECRET_KEY_ENV):
-        keys = default_keys()
-        source = f"the key pair from ${ACCESS_KEY_ENV} / ${SECRET_KEY_ENV}"
-    else:
-        # Public constants: printing them is what makes the demo usable.
-        keys = {DEMO_ACCESS_KEY: DEMO_SECRET_KEY}
-        source = f"the public demo keys:\n  access key: {DEMO_ACCESS_KEY}\n  secret key: {DEMO_SECRET_KEY}"
+    keys, api_keys, source = _credentials(args.access_key, args.secret_key, args.api_key)
+    webhook_secret = args.webhook_secret if args.webhook_secret is not None else default_webhook_secret()
+    if webhook_secret is not None:
+        source += "; callbacks signed with the webhook secret " + (
+            "given on the command line" if args.webhook_secret is not None else f"from ${WEBHOOK_SECRET_ENV}"
+        )
     try:
         app = create_app(
             keys=keys,
+            api_keys=api_keys,
+            webhook_secret=webhook_secret,
             processing_after=args.processing_after,
             succeed_after=args.succeed_after,
             slots=args.slots,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
 import httpx
@@ -13,7 +14,7 @@ from kling_spec import Spec
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from ._config import Clock, EmulatorConfig, default_keys
+from ._config import Clock, EmulatorConfig
 from ._constants import (
     DEFAULT_IMAGE_CACHE_SIZE,
     DEFAULT_MAX_TASKS,
@@ -32,6 +33,8 @@ from ._http import AnyMethod
 def create_app(
     *,
     keys: Mapping[str, str] | None = None,
+    api_keys: Collection[str] | None = None,
+    webhook_secret: str | None = None,
     processing_after: float = DEFAULT_PROCESSING_AFTER,
     succeed_after: float = DEFAULT_SUCCEED_AFTER,
     slots: int = DEFAULT_SLOTS,
@@ -46,8 +49,15 @@ def create_app(
 ) -> Starlette:
     """A local emulator of the Kling image API, as a Starlette (ASGI) app.
 
-    - ``keys``: access key -> secret key pairs accepted; default ``$KLING_ACCESS_KEY`` /
-      ``$KLING_SECRET_KEY``, else the public demo pair (``DEMO_ACCESS_KEY``, ``DEMO_SECRET_KEY``).
+    - ``keys``: access key -> secret key pairs whose JWTs are accepted; default ``$KLING_ACCESS_KEY`` /
+      ``$KLING_SECRET_KEY``.
+    - ``api_keys``: API keys accepted as ``Authorization: Bearer <API key>``; default ``$KLING_API_KEY``.
+      When neither ``keys`` nor ``api_keys`` is given nor set in the environment, the public demo pair
+      (``DEMO_ACCESS_KEY``, ``DEMO_SECRET_KEY``) and the demo API key (``DEMO_API_KEY``) are accepted.
+      A wrong API key or token answers 401 (code 1002; 1003/1004 for a token outside its validity).
+    - ``webhook_secret``: a Standard Webhooks secret (``whsec_`` + Base64, as the console creates one);
+      default ``$KLING_WEBHOOK_SECRET``. With one, each callback carries ``webhook-id``,
+      ``webhook-timestamp`` and ``webhook-signature`` over the exact bytes sent; without, none.
     - ``processing_after``, ``succeed_after``: seconds from creation until a task turns
       ``processing``, and until it ends (``succeed``, or ``failed`` on an injected moderation).
     - ``slots``: concurrency slots of the account; a task holds ``n`` until it ends (429/1303 beyond).
@@ -65,8 +75,14 @@ def create_app(
 
     The state is at ``app.state.emulator`` (an :class:`Emulator`).
     """
+    # Left out, a credential or the webhook secret is EmulatorConfig's default (the environment, else the demo).
+    given: dict[str, Any] = {
+        name: value
+        for name, value in (("keys", keys), ("api_keys", api_keys), ("webhook_secret", webhook_secret))
+        if value is not None
+    }
     config = EmulatorConfig(
-        keys=keys if keys is not None else default_keys(),
+        **given,
         processing_after=processing_after,
         succeed_after=succeed_after,
         slots=slots,

@@ -10,21 +10,40 @@ the body, the headers or the rest of the URL.
 Delivery: one task's callbacks go out one at a time, in order; different tasks' go out concurrently,
 at most MAX_CONCURRENT_CALLBACKS at once. A slow receiver (up to CALLBACK_TIMEOUT) delays only the
 callbacks of its own task.
+
+Signing: with a webhook secret, each callback carries the Standard Webhooks headers the service sends
+since 08/07/2026 (auth-and-general.md §5.4 [official: CB]): ``webhook-id`` (unique per delivery),
+``webhook-timestamp`` (Unix seconds, the emulator's clock) and ``webhook-signature`` (``v1,<base64>``, an
+HMAC-SHA256 of ``{id}.{timestamp}.{body}`` made by the ``standardwebhooks`` library over the exact bytes
+sent). Without one, none of them: as the service does for an account without a secret. Whether the
+service signs image (legacy) callbacks is not settled by its docs; the emulator does, when asked to.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import secrets
 import threading
+import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import anyio
 import httpx
+from standardwebhooks import Webhook
 
-from ._constants import CALLBACK_TIMEOUT, CALLBACK_USER_AGENT, LOGGER_NAME, MAX_CONCURRENT_CALLBACKS
+from ._constants import (
+    CALLBACK_TIMEOUT,
+    CALLBACK_USER_AGENT,
+    LOGGER_NAME,
+    MAX_CONCURRENT_CALLBACKS,
+    WEBHOOK_ID_HEADER,
+    WEBHOOK_SIGNATURE_HEADER,
+    WEBHOOK_TIMESTAMP_HEADER,
+)
 from ._errors import json_bytes
 from ._tasks import Announcement
 
@@ -67,12 +86,36 @@ class _NonClosingTransport(httpx.AsyncBaseTransport):
         return await self._transport.handle_async_request(request)
 
 
+class Signer:
+    """Signs callbacks with a webhook secret, the Standard Webhooks way. Its repr never shows the secret."""
+
+    def __init__(self, secret: str, clock: Callable[[], float] = time.time) -> None:
+        self._webhook = Webhook(secret)
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return "Signer(secret=<hidden>)"
+
+    def headers(self, body: bytes) -> dict[str, str]:
+        """The three headers of a delivery of ``body`` (these exact bytes), with a fresh id."""
+        # Digits, like the service's ids (its example: 8674665223082153551).
+        message_id = str(10**18 + secrets.randbelow(9 * 10**18))
+        # Whole seconds, as the header carries them: the signature is over the same number.
+        timestamp = datetime.fromtimestamp(int(self._clock()), tz=UTC)
+        return {
+            WEBHOOK_ID_HEADER: message_id,
+            WEBHOOK_TIMESTAMP_HEADER: str(int(timestamp.timestamp())),
+            WEBHOOK_SIGNATURE_HEADER: self._webhook.sign(message_id, timestamp, body),
+        }
+
+
 class CallbackSender:
     """Sends announcements: each task's in order, one at a time; tasks concurrently, at most ``max_concurrent``.
 
-    ``transport`` replaces the network (tests capture with it). Thread-safe: the queue of each task lives
-    here, so a callback due while an earlier one of its task is still in flight (a slow receiver) waits for
-    it, whichever event loop asked for it.
+    ``transport`` replaces the network (tests capture with it). ``signer`` signs each delivery (None: unsigned);
+    it may be replaced at any time, and applies from the next delivery. Thread-safe: the queue of each task
+    lives here, so a callback due while an earlier one of its task is still in flight (a slow receiver) waits
+    for it, whichever event loop asked for it.
     """
 
     def __init__(
@@ -80,7 +123,9 @@ class CallbackSender:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = CALLBACK_TIMEOUT,
         max_concurrent: int = MAX_CONCURRENT_CALLBACKS,
+        signer: Signer | None = None,
     ) -> None:
+        self.signer = signer
         self._transport = transport
         self._timeout = timeout
         self._max_concurrent = max_concurrent
@@ -171,12 +216,13 @@ class CallbackSender:
 
     async def _deliver(self, client: httpx.AsyncClient, announcement: Announcement) -> None:
         task_id, status = announcement.task.task_id, announcement.status.value
+        body = json_bytes(announcement.payload())
+        headers = {"Content-Type": "application/json"}
+        signer = self.signer
+        if signer is not None:
+            headers.update(signer.headers(body))
         try:
-            response = await client.post(
-                announcement.url,
-                content=json_bytes(announcement.payload()),
-                headers={"Content-Type": "application/json"},
-            )
+            response = await client.post(announcement.url, content=body, headers=headers)
         except Exception as error:  # a failed callback must never break the task
             logger.warning("callback for task %s (%s) failed: %s", task_id, status, type(error).__name__)
             return

@@ -6,8 +6,14 @@ from typing import Final
 
 # -- keys ---------------------------------------------------------------------------------
 
-#: The public demo key pair (``DEMO_ACCESS_KEY``, ``DEMO_SECRET_KEY``) lives in ``kling_auth``,
-#: so the CLI can offer it against a loopback emulator without importing the emulator.
+#: The public demo key pair (``DEMO_ACCESS_KEY``, ``DEMO_SECRET_KEY``) and demo API key (``DEMO_API_KEY``)
+#: live in ``kling_auth``, so the CLI can offer them against a loopback emulator without importing the
+#: emulator. They are accepted only when no credential is configured (arguments or environment).
+
+#: The webhook secret callbacks are signed with (Standard Webhooks, ``whsec_`` + Base64), as the console
+#: creates one; unset, callbacks go unsigned, as the service sends them to an account without a secret.
+WEBHOOK_SECRET_ENV: Final = "KLING_WEBHOOK_SECRET"  # noqa: S105 - a variable's name
+WEBHOOK_SECRET_PREFIX: Final = "whsec_"  # noqa: S105 - the documented prefix
 
 # -- task timeline, quota, memory ---------------------------------------------------------
 
@@ -110,5 +116,9 @@ CALLBACK_TIMEOUT: Final = 5.0
 #: receiver holds one of these for at most CALLBACK_TIMEOUT, and delays only its own task's callbacks.
 MAX_CONCURRENT_CALLBACKS: Final = 16
 CALLBACK_USER_AGENT: Final = "kling-emulator"
+#: The Standard Webhooks headers of a signed callback (auth-and-general.md §5.4 [official: CB]).
+WEBHOOK_ID_HEADER: Final = "webhook-id"
+WEBHOOK_TIMESTAMP_HEADER: Final = "webhook-timestamp"
+WEBHOOK_SIGNATURE_HEADER: Final = "webhook-signature"
 
 LOGGER_NAME: Final = "kling_emulator"

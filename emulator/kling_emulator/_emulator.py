@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import anyio
@@ -23,7 +23,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from ._auth import Authenticator
-from ._callbacks import CallbackSender
+from ._callbacks import CallbackSender, Signer
 from ._config import EmulatorConfig
 from ._constants import (
     FAULT_HEADER,
@@ -69,9 +69,9 @@ class Emulator:
         self.tasks = TaskStore(
             slots=config.slots, max_tasks=config.max_tasks, ttl=config.task_ttl, on_forget=self.images.forget_task
         )
-        self.auth = Authenticator(config.keys, config.clock)
+        self.auth = Authenticator(config.keys, config.clock, config.api_keys)
         self.faults = FaultInjector(config.faults)
-        self.callbacks = CallbackSender(config.callback_transport)
+        self.callbacks = CallbackSender(config.callback_transport, signer=_signer(config))
         self._list_defaults = _query_defaults(self.spec, "listImageTasks")
 
     def now(self) -> float:
@@ -85,6 +85,7 @@ class Emulator:
         self.config = self._built_with
         self.tasks.slots = self.config.slots
         self.faults = FaultInjector(self.config.faults)
+        self._use_credentials(self.config)
 
     def advance(self) -> list[Announcement]:
         """Move every task to its current status; the callbacks that became due."""
@@ -211,7 +212,15 @@ class Emulator:
                 raise ApiError.from_code(1303) from None
             duplicate = f"duplicate external_task_id: {echo(str(refused))}"
             raise ApiError.invalid("body.external_task_id", duplicate) from None
-        logger.info("task %s created (n=%d, %s, %dx%d)", task.task_id, spec.n, spec.model_name, spec.width, spec.height)
+        logger.info(
+            "task %s created (n=%d, %s, %dx%d, %d elements)",
+            task.task_id,
+            spec.n,
+            spec.model_name,
+            spec.width,
+            spec.height,
+            spec.elements,
+        )
         return task
 
     def _create(self, body: Mapping[str, Any], base_url: str, fault: Fault) -> Response:
@@ -284,6 +293,25 @@ class Emulator:
             self.faults.config = config.faults
             self.faults.reseed()
 
+    def set_api_keys(self, api_keys: Collection[str]) -> None:
+        """Accept these API keys from now on, instead of the current ones (the key pairs stay as they are).
+
+        ValueError for a key ``create_app`` would refuse (and nothing changes); :meth:`reset` undoes it.
+        """
+        self._use_credentials(dataclasses.replace(self.config, api_keys=api_keys))
+
+    def set_webhook_secret(self, secret: str | None) -> None:
+        """Sign callbacks with ``secret`` (``whsec_`` + Base64) from the next delivery on; None: unsigned.
+
+        ValueError for a secret ``create_app`` would refuse (and nothing changes); :meth:`reset` undoes it.
+        """
+        self._use_credentials(dataclasses.replace(self.config, webhook_secret=secret))
+
+    def _use_credentials(self, config: EmulatorConfig) -> None:
+        self.config = config
+        self.auth = Authenticator(config.keys, config.clock, config.api_keys)
+        self.callbacks.signer = _signer(config)
+
     def queue_fault(self, fault: Fault, times: int = 1) -> None:
         """The next ``times`` API requests get ``fault`` (never image downloads); a request's header still wins."""
         self.faults.queue(fault, times)
@@ -291,6 +319,10 @@ class Emulator:
     def moderate_next(self, times: int = 1) -> None:
         """The next ``times`` tasks created end ``failed`` by risk control, as a moderation fault would."""
         self.faults.queue_moderation(times)
+
+
+def _signer(config: EmulatorConfig) -> Signer | None:
+    return None if config.webhook_secret is None else Signer(config.webhook_secret, config.clock)
 
 
 def _image_request(task: Task, index: int, watermark: bool) -> ImageRequest:

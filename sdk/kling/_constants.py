@@ -73,3 +73,13 @@ BATCH_QUOTA_RECHECK_SECONDS: Final = 15.0
 #: A callback body is a task (a few KB); larger or deeper bodies are refused before parsing.
 CALLBACK_MAX_BYTES: Final = 1024 * 1024
 CALLBACK_MAX_DEPTH: Final = 32
+
+# --- Signed callbacks (Standard Webhooks) -------------------------------------------------------------------
+#: A webhook secret is this prefix + the Base64 HMAC key, as the console shows it.
+WEBHOOK_SECRET_PREFIX: Final = "whsec_"
+#: The documented replay window: webhook-timestamp within this many seconds of this machine's clock, either way.
+WEBHOOK_TOLERANCE_SECONDS: Final = 300
+#: Each of webhook-id, webhook-timestamp and webhook-signature is refused past this length, before any work.
+WEBHOOK_MAX_HEADER_CHARS: Final = 1024
+#: Entries of webhook-signature checked at most (a rotation sends 2); a header listing more is refused.
+WEBHOOK_MAX_SIGNATURES: Final = 10

@@ -4,7 +4,8 @@
 
     KlingError                              base of everything the SDK raises
     ├── ValidationError(KlingError, ValueError)   refused locally before any request: .field ("n", "image"),
-    │                                       .rule
+    │                                       .rule; also a callback body that is not a valid task ("callback...")
+    │                                       and a malformed webhook secret ("secret")
     ├── MissingCredentialsError             no access or secret key (argument or $KLING_ACCESS_KEY /
     │                                       $KLING_SECRET_KEY); also a kling_auth.MissingCredentialsError,
     │                                       hence a ValueError
@@ -25,7 +26,15 @@
     ├── TaskError                           .task_id
     │   ├── TaskFailedError                 the task ended `failed`: .task (ImageTask), .task_status_msg
     │   └── TaskTimeoutError                the wait's deadline passed: .task_id, .last_status
-    └── DownloadError                       an image could not be downloaded safely: .url, .reason
+    ├── DownloadError                       an image could not be downloaded safely: .url, .reason
+    └── WebhookVerificationError            a signed callback did not verify (parse_callback(..., secret=...));
+        │                                   also a standardwebhooks.WebhookVerificationError. Answer 4xx, use nothing
+        ├── WebhookHeadersError             webhook-id / webhook-timestamp / webhook-signature missing, repeated,
+        │                                   too long, not printable ASCII, or too many signatures: .header
+        ├── WebhookTimestampError           webhook-timestamp not Unix seconds, or over 5 minutes from this
+        │                                   machine's clock (replay protection): .timestamp (int | None)
+        └── WebhookSignatureError           no signature matches: wrong secret, or the body changed (a framework
+                                            that re-encodes JSON changes it: verify the raw body)
 
 An undocumented code maps by its HTTP status: 400 -> InvalidRequestError, 401 -> AuthenticationError,
 403 -> PermissionDeniedError, 404 -> NotFoundError, 5xx -> ServerError; any other status (including a 429
@@ -38,6 +47,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import kling_auth
+import standardwebhooks
 from kling_api.errors import redact
 
 if TYPE_CHECKING:
@@ -203,6 +213,40 @@ class DownloadError(KlingError):
         super().__init__(f"cannot download {url}: {reason}")
 
 
+class WebhookVerificationError(KlingError, standardwebhooks.WebhookVerificationError):
+    """A signed callback did not verify: answer it with a 4xx and use nothing from it.
+
+    Also a ``standardwebhooks.WebhookVerificationError``, the exception the publisher's sample code catches.
+    No message repeats the secret, and none repeats a header's value beyond a parsed timestamp.
+    """
+
+
+class WebhookHeadersError(WebhookVerificationError):
+    """A signature header is missing, sent twice, too long, not printable ASCII, or lists too many signatures.
+
+    ``header`` names it (``"webhook-id"``, ``"webhook-timestamp"`` or ``"webhook-signature"``).
+    """
+
+    def __init__(self, header: str, problem: str) -> None:
+        self.header = header
+        super().__init__(f"{header} header {problem}")
+
+
+class WebhookTimestampError(WebhookVerificationError):
+    """``webhook-timestamp`` is not Unix seconds, or is over 5 minutes from this machine's clock (a replay, or a
+    clock out of sync). ``timestamp`` is the header's value as an int, None when it is not one."""
+
+    def __init__(self, message: str, timestamp: int | None = None) -> None:
+        self.header = "webhook-timestamp"
+        self.timestamp = timestamp
+        super().__init__(message)
+
+
+class WebhookSignatureError(WebhookVerificationError):
+    """No ``webhook-signature`` entry matches the body: a wrong secret, or a changed body (a web framework that
+    parsed and re-encoded the JSON changes it too: verify the raw body as received)."""
+
+
 # The documented table (ErrorResponse in openapi/kling-images.yaml). A test checks it against the spec.
 CODE_TO_ERROR: dict[int, type[APIError]] = {
     1000: AuthenticationError,
@@ -293,6 +337,10 @@ __all__ = [
     "TaskFailedError",
     "TaskTimeoutError",
     "ValidationError",
+    "WebhookHeadersError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
+    "WebhookVerificationError",
     "api_error",
     "error_class_for",
     "is_retryable",

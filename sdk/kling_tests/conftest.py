@@ -13,7 +13,7 @@ from contract_tests.spec_mock import SpecMock
 
 from ._helpers import SPEC, AnyKling, FakeTime, Flavor, close, make_client
 
-_ENVIRONMENT = ("KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_BASE_URL", "KLING_LOG")
+_ENVIRONMENT = ("KLING_API_KEY", "KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_BASE_URL", "KLING_LOG")
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from kling._images import Images as SdkImages
 from kling.cli import API_ERROR, INTERRUPTED, INVALID_TOKEN, OK, TASK_FAILED, TIMEOUT, USAGE, cli
 from kling.cli import _images as kling_images
 from kling.cli._output import WaitProgress
-from kling_auth import ACCESS_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, sign_token
+from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, sign_token
 from kling_emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, FaultConfig, create_app, run_emulator
 from PIL import Image
 from starlette.applications import Starlette
@@ -70,6 +70,7 @@ def moderating_emulator() -> Iterator[Emulator]:
 def kling(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Result:
     """Run `kling ARGS` with a clean environment (no keys, no base URL) plus ``env``."""
     environment: dict[str, str | None] = {
+        API_KEY_ENV: None,
         ACCESS_KEY_ENV: None,
         SECRET_KEY_ENV: None,
         BASE_URL_ENV: None,
@@ -234,7 +235,7 @@ def test_a_failed_download_exits_3_and_says_how_to_download_again(
     [
         (["--n", "10"], "invalid n"),
         (["--image-fidelity", "1.01"], "invalid image_fidelity"),
-        (["--model", "kling-v1", "--resolution", "2k"], "2k"),
+        (["--element", "1"] * 11, "element_list"),
     ],
 )
 def test_values_refused_locally_exit_2_and_send_nothing(
@@ -259,9 +260,9 @@ def test_a_local_image_that_breaks_the_documented_limits_exits_2(emulator: Emula
 
 
 def test_usage_errors_exit_2_with_clicks_message(emulator: Emulator) -> None:
-    unknown_model = kling("--base-url", emulator.base_url, "images", "generate", "a fox", "--model", "kling-v9")
-    assert unknown_model.exit_code == USAGE
-    assert "kling-v2-1" in unknown_model.stderr  # the choices come from the generated enum
+    unknown_ratio = kling("--base-url", emulator.base_url, "images", "generate", "a fox", "--aspect-ratio", "5:4")
+    assert unknown_ratio.exit_code == USAGE
+    assert "21:9" in unknown_ratio.stderr  # the choices come from the generated enum
     assert kling("images", "generate").exit_code == USAGE  # no PROMPT
 
     as_json = kling("--json", "images", "generate", "a fox", "--n", "two")

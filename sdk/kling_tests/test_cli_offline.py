@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import os
 import signal
 import subprocess
@@ -15,9 +16,15 @@ import pytest
 from click.testing import CliRunner, Result
 from kling.cli import API_ERROR, INTERRUPTED, INVALID_TOKEN, OK, TASK_FAILED, TIMEOUT, USAGE, cli
 from kling.cli._config import is_loopback
-from kling_auth import ACCESS_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV
+from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV
 
-NO_KEYS: dict[str, str | None] = {ACCESS_KEY_ENV: None, SECRET_KEY_ENV: None, BASE_URL_ENV: None, "KLING_LOG": None}
+NO_KEYS: dict[str, str | None] = {
+    API_KEY_ENV: None,
+    ACCESS_KEY_ENV: None,
+    SECRET_KEY_ENV: None,
+    BASE_URL_ENV: None,
+    "KLING_LOG": None,
+}
 
 
 def kling(*args: str, **env: str) -> Result:
@@ -30,7 +37,7 @@ def test_help_lists_the_commands_the_environment_and_every_exit_code() -> None:
     assert result.exit_code == OK
     for command in ("images", "auth", "emulator"):
         assert command in result.stdout
-    for variable in (ACCESS_KEY_ENV, SECRET_KEY_ENV, BASE_URL_ENV, "KLING_LOG"):
+    for variable in (API_KEY_ENV, ACCESS_KEY_ENV, SECRET_KEY_ENV, BASE_URL_ENV, "KLING_LOG"):
         assert variable in result.stdout
     listed = [line.split(maxsplit=1)[0] for line in result.stdout.split("Exit codes:")[1].splitlines() if line.strip()]
     assert listed == [str(code) for code in (OK, INVALID_TOKEN, USAGE, API_ERROR, TASK_FAILED, TIMEOUT, INTERRUPTED)]
@@ -41,7 +48,9 @@ def test_no_keys_against_a_remote_url_names_both_variables() -> None:
     result = kling("--base-url", "https://api.example.com", "images", "list")
 
     assert result.exit_code == USAGE
-    assert result.stderr.startswith("error: no API keys: set KLING_ACCESS_KEY and KLING_SECRET_KEY")
+    assert result.stderr.startswith(
+        "error: no API keys: set KLING_API_KEY (recommended), or KLING_ACCESS_KEY and KLING_SECRET_KEY"
+    )
     assert result.stdout == ""
 
 
@@ -151,3 +160,46 @@ def test_stopping_kling_emulator_stops_the_server_it_started() -> None:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+CLI_API_KEY = "cli-offline-api-key-0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "mode", "source"),
+    [
+        (["--api-key", CLI_API_KEY], {}, "api_key", "--api-key"),
+        ([], {API_KEY_ENV: CLI_API_KEY}, "api_key", "$KLING_API_KEY"),
+        ([], {API_KEY_ENV: CLI_API_KEY, ACCESS_KEY_ENV: "ak-1", SECRET_KEY_ENV: "s" * 32}, "api_key", "$KLING_API_KEY"),
+        ([], {ACCESS_KEY_ENV: "ak-1", SECRET_KEY_ENV: "s" * 32}, "jwt", "$KLING_ACCESS_KEY and $KLING_SECRET_KEY"),
+        (["--base-url", "http://127.0.0.1:9"], {}, "jwt", "the emulator's public demo keys"),
+    ],
+    ids=["flag", "environment", "api key beats the pair", "pair", "demo keys"],
+)
+def test_auth_status_says_which_mode_is_in_use_and_never_the_key(
+    args: list[str], env: dict[str, str], mode: str, source: str
+) -> None:
+    result = kling(*args, "--json", "auth", "status", **env)
+
+    assert result.exit_code == OK, result.stderr
+    document = json.loads(result.stdout)
+    assert (document["mode"], document["source"]) == (mode, source)
+    text = kling(*args, "auth", "status", **env).stdout
+    assert ("API key" in text) == (mode == "api_key")
+    assert CLI_API_KEY not in result.stdout + result.stderr + text
+
+
+def test_auth_token_with_an_api_key_says_there_is_nothing_to_sign() -> None:
+    result = kling("auth", "token", **{API_KEY_ENV: CLI_API_KEY})
+
+    assert result.exit_code == USAGE
+    assert "no token to sign" in result.stderr
+    assert CLI_API_KEY not in result.stdout + result.stderr
+
+
+def test_an_unusable_api_key_flag_is_refused_without_echoing_it() -> None:
+    result = kling("--api-key", " padded-key-0123456789 ", "--base-url", "https://api.example.com", "images", "list")
+
+    assert result.exit_code == USAGE
+    assert "whitespace" in result.stderr
+    assert "padded-key" not in result.stderr

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from kling_auth import ACCESS_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, MissingCredentialsError
+from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, MissingCredentialsError
 
 from .. import Kling, KlingError
 from ._config import Keys, resolve_base_url, resolve_keys
@@ -27,16 +27,17 @@ _LOG_LEVELS = {1: logging.INFO, 2: logging.DEBUG}
 class CliState:
     """What the global options decided, shared by every subcommand through ``ctx.obj``."""
 
-    def __init__(self, *, output: Output, base_url_flag: str | None) -> None:
+    def __init__(self, *, output: Output, base_url_flag: str | None, api_key_flag: str | None = None) -> None:
         self.output = output
         self.base_url_flag = base_url_flag
+        self._api_key_flag = api_key_flag
 
     @property
     def base_url(self) -> str:
         return resolve_base_url(self.base_url_flag)
 
     def keys(self, base_url: str) -> Keys:
-        keys = resolve_keys(base_url)
+        keys = resolve_keys(base_url, api_key_flag=self._api_key_flag)
         if keys.demo:
             self.output.note(
                 f"note: no {ACCESS_KEY_ENV}/{SECRET_KEY_ENV} set: using the emulator's public demo keys for {base_url}"
@@ -47,6 +48,8 @@ class CliState:
         """A Kling client for this run, closed when the command ends."""
         base_url = self.base_url
         keys = self.keys(base_url)
+        if keys.api_key is not None:
+            return ctx.with_resource(Kling(api_key=keys.api_key, base_url=base_url))
         return ctx.with_resource(Kling(keys.access_key, keys.secret_key, base_url=base_url))
 
     def command(self, *words: str) -> str:
@@ -68,7 +71,8 @@ def state_of(ctx: click.Context) -> CliState:
 def _epilog() -> str:
     lines = "\n".join(f"  {code:>3}  {meaning}" for code, meaning in DESCRIPTIONS)
     return (
-        f"\b\nEnvironment: {ACCESS_KEY_ENV}, {SECRET_KEY_ENV} (keys), {BASE_URL_ENV} (base URL),\n"
+        f"\b\nEnvironment: {API_KEY_ENV} (API key, recommended), or {ACCESS_KEY_ENV} and {SECRET_KEY_ENV}\n"
+        f"(key pair); {BASE_URL_ENV} (base URL);\n"
         f"{LOG_LEVEL_ENV} (info or debug logs on stderr).\n"
         "Against a local emulator (a loopback --base-url) no keys are needed: the demo keys are used.\n"
         f"\n\b\nExit codes:\n{lines}"
@@ -135,11 +139,16 @@ def _setup_logging(ctx: click.Context, verbosity: int) -> None:
     metavar="URL",
     help=f"API base URL (default: ${BASE_URL_ENV}, else the official endpoint).",
 )
+@click.option(
+    "--api-key",
+    metavar="KEY",
+    help=f"Static API key (default: ${API_KEY_ENV}; prefer the variable: a flag stays in shell history).",
+)
 @click.option("--json", "json_output", is_flag=True, help="Machine output: one JSON document on stdout.")
 @click.option("-v", "--verbose", count=True, help="Log requests to stderr (-v info, -vv debug).")
 @click.version_option(package_name="kling-client", prog_name="kling")
 @click.pass_context
-def cli(ctx: click.Context, base_url: str | None, json_output: bool, verbose: int) -> None:
+def cli(ctx: click.Context, base_url: str | None, api_key: str | None, json_output: bool, verbose: int) -> None:
     """Generate images with the Kling AI API (or a local emulator), from the command line."""
-    ctx.obj = CliState(output=Output(json_mode=json_output), base_url_flag=base_url)
+    ctx.obj = CliState(output=Output(json_mode=json_output), base_url_flag=base_url, api_key_flag=api_key)
     _setup_logging(ctx, verbose)

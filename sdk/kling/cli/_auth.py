@@ -23,7 +23,24 @@ FROM_STDIN = "-"
 
 @cli.group()
 def auth() -> None:
-    """Sign an API token, or check one."""
+    """Which auth mode is in use; sign an API token, or check one."""
+
+
+@auth.command()
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Say which auth mode the other commands use, and where its keys come from (never the keys' secrets)."""
+    state = state_of(ctx)
+    keys = state.keys(state.base_url)
+    if state.output.json_mode:
+        document = {"mode": keys.mode, "source": keys.source, "base_url": state.base_url}
+        if keys.mode == "jwt":
+            document["access_key"] = keys.access_key
+        state.output.data(document)
+    elif keys.mode == "api_key":
+        state.output.line(f"mode: API key (Authorization: Bearer <API key>), from {keys.source}")
+    else:
+        state.output.line(f"mode: JWT signed with access key {keys.access_key}, from {keys.source}")
 
 
 @auth.command()
@@ -32,6 +49,12 @@ def token(ctx: click.Context) -> None:
     """Print a token signed with your keys (valid 30 minutes); nothing else goes to stdout."""
     state = state_of(ctx)
     keys = state.keys(state.base_url)
+    if keys.api_key is not None:
+        raise CliError(
+            f"the API key from {keys.source} is sent as it is: there is no token to sign "
+            "(a token needs KLING_ACCESS_KEY and KLING_SECRET_KEY)",
+            exit_code=USAGE,
+        )
     signed = sign_token(keys.access_key, keys.secret_key)
     if state.output.json_mode:
         state.output.data({"token": signed})

@@ -14,7 +14,7 @@ from ._app import CliState, cli, state_of
 from ._errors import CliError, Interrupted
 from ._exit_codes import API_ERROR, TASK_FAILED
 from ._output import image_urls, paths_document, task_lines, task_row
-from ._params import ASCII_FLOAT, ASCII_INT, POSITIVE_FLOAT
+from ._params import ASCII_FLOAT, ASCII_INT, POSITIVE_FLOAT, OpenChoice
 
 DEFAULT_OUT = Path("kling-output")
 
@@ -90,16 +90,31 @@ def _print_result(state: CliState, task: ImageTask, paths: list[Path], *, downlo
 
 @images.command()
 @click.argument("prompt")
-@click.option("--model", "model_name", type=_choice(ModelName), help="Model (server default: kling-v1).")
+@click.option(
+    "--model",
+    "model_name",
+    type=OpenChoice([member.value for member in ModelName]),
+    help="Model (server default: kling-v3). Any other name is sent as it is: the server decides.",
+)
 @click.option("--n", "n", type=ASCII_INT, help="Number of images, 1 to 9 (server default: 1).")
 @click.option("--aspect-ratio", type=_choice(AspectRatio), help="Width:height (server default: 16:9).")
-@click.option("--resolution", type=_choice(Resolution), help="1k, or 2k on kling-v2 and kling-v2-1.")
+@click.option("--resolution", type=_choice(Resolution), help="1k or 2k (server default: 1k).")
 @click.option("--negative-prompt", help="What to avoid (not with --image).")
 @click.option("--image", metavar="URL|BASE64|PATH", help="Reference image: a URL, Base64, or a local .jpg/.png.")
-@click.option("--image-reference", type=_choice(ImageReference), help="subject or face (kling-v1-5 with --image).")
-@click.option("--image-fidelity", type=ASCII_FLOAT, help="Reference intensity of --image, 0 to 1.")
+@click.option("--image-reference", type=_choice(ImageReference), help="subject or face, with --image (kling-v2-1's).")
+@click.option("--image-fidelity", type=ASCII_FLOAT, help="Reference strength of --image, 0 to 1 (kling-v2-1's).")
 @click.option(
-    "--human-fidelity", type=ASCII_FLOAT, help="Facial reference intensity, 0 to 1 (--image-reference subject)."
+    "--human-fidelity",
+    type=ASCII_FLOAT,
+    help="Facial likeness, 0 to 1, with --image-reference subject (kling-v2-1's).",
+)
+@click.option(
+    "--element",
+    "element_ids",
+    type=ASCII_INT,
+    multiple=True,
+    metavar="ID",
+    help="An element of your element library to use (repeat it; at most 10 with --image counted).",
 )
 @click.option("--external-task-id", help="Your own unique id for the task (query it with `kling images get`).")
 @click.option("--callback-url", metavar="URL", help="The server POSTs each status change here.")
@@ -120,7 +135,10 @@ def generate(
 ) -> None:
     """Create a task for PROMPT, wait for it, and download its images (their paths go to stdout)."""
     state = state_of(ctx)
+    element_ids: tuple[int, ...] = fields.pop("element_ids")
     request = {name: value for name, value in fields.items() if value is not None}
+    if element_ids:
+        request["element_list"] = [{"element_id": element_id} for element_id in element_ids]
     if watermark:
         request["watermark_info"] = WatermarkInfo(enabled=True)
     client = state.client(ctx)

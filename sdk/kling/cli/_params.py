@@ -63,3 +63,32 @@ class AsciiFloat(click.ParamType[float]):
 ASCII_INT = AsciiInt()
 ASCII_FLOAT = AsciiFloat()
 POSITIVE_FLOAT = AsciiFloat(positive=True)
+
+
+class OpenChoice(click.ParamType[str]):
+    """Any text, with the known values offered for shell completion and named in the help.
+
+    For values the API keeps adding to (model names): a value this client does not list yet is passed on
+    unchanged and the server decides.
+    """
+
+    name = "text"
+
+    def __init__(self, known: list[str]) -> None:
+        self.known = known
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "[" + "|".join(self.known) + "|...]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if not text.strip():
+            self.fail("must not be empty", param, ctx)
+        return text
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(value) for value in self.known if value.startswith(incomplete)]
