@@ -31,5 +31,5 @@ def client(mock_api: SpecMock) -> AuthenticatedClient:
 def _no_real_credentials(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     # A developer's own keys in the environment must never leak into (or change) a test.
     if request.node.get_closest_marker("live") is None:
-        for name in ("KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_BASE_URL"):
+        for name in ("KLING_API_KEY", "KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_BASE_URL"):
             monkeypatch.delenv(name, raising=False)

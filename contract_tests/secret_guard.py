@@ -9,7 +9,8 @@ under pytest's ``tmp_path`` roots.
 
 What it looks for: every secret the test modules define (module-level strings named ``SECRET``,
 ``SECRET_KEY``, ``*_SECRET``, ``*_SECRET_KEY``, ``API_KEY`` or ``*_API_KEY``, the demo ones included: a webhook
-secret is a ``*_SECRET``, a static API key an ``*_API_KEY``), any registered with
+secret is a ``*_SECRET``, a static API key an ``*_API_KEY``; a ``whsec_`` webhook secret is also looked for as
+its Base64 part alone and as the key it decodes to, when that is text), any registered with
 :func:`register_secret`, and anything shaped like a JWT (``eyJ...`` ``.`` ...). A hit fails the session with
 the list of where it was found. Tests that handle tokens on purpose (``kling auth token``, ``verify_token``)
 are fine: only logs and files are searched here; CLI output and exception messages have their own tests.
@@ -17,6 +18,8 @@ are fine: only logs and files are searched here; CLI output and exception messag
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import re
 import sys
@@ -35,6 +38,8 @@ _TOKEN_BYTES = re.compile(TOKEN_PATTERN.pattern.encode())
 _SECRET_NAME = re.compile(r"(?:^|_)(?:SECRET(?:_KEY)?|API_KEY)$")
 #: Shorter strings would match by accident.
 MIN_SECRET_CHARS = 12
+#: A Standard Webhooks secret starts so; the rest is the Base64 of the HMAC key.
+WEBHOOK_SECRET_PREFIX = "whsec_"
 #: Files larger than this are read only this far (an image is never a secret's home).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _MAX_FINDINGS_SHOWN = 30
@@ -52,6 +57,7 @@ class Guard:
     def add_secret(self, value: str) -> None:
         if isinstance(value, str) and len(value) >= MIN_SECRET_CHARS:
             self.secrets.add(value)
+            self.secrets.update(form for form in _webhook_key_forms(value) if len(form) >= MIN_SECRET_CHARS)
 
     def leaks(self, text: str) -> list[str]:
         """What in ``text`` is a secret or a token (described, never quoted)."""
@@ -82,6 +88,19 @@ class Guard:
             found = [f"secret key {_label(secret)}" for secret, needle in needles.items() if needle in content]
             found += [f"token {_label(match.group().decode())}" for match in _TOKEN_BYTES.finditer(content)]
             self.findings.extend(f"file {path}: {leak}" for leak in found)
+
+
+def _webhook_key_forms(value: str) -> list[str]:
+    """A webhook secret's other spellings: the Base64 after ``whsec_``, and the key it decodes to when text."""
+    if not value.startswith(WEBHOOK_SECRET_PREFIX):
+        return []
+    encoded = value[len(WEBHOOK_SECRET_PREFIX) :]
+    try:
+        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+    except binascii.Error:
+        return [encoded]
+    text = key.decode("ascii", "replace")
+    return [encoded, text] if key.isascii() and text.isprintable() else [encoded]
 
 
 def _label(value: str) -> str:

@@ -2,7 +2,8 @@
 
     make demo                              # no keys: against the local emulator, free
     make demo ARGS='--prompt "a fox" --n 2'
-    KLING_ACCESS_KEY=... KLING_SECRET_KEY=... make demo   # the real API: COSTS CREDITS
+    KLING_API_KEY=... make demo                           # the real API: COSTS CREDITS
+    KLING_ACCESS_KEY=... KLING_SECRET_KEY=... make demo   # the same, with the key pair
 
 A short user of the `kling` SDK: `images.generate` creates the task and waits for it (with a deadline),
 `images.download` saves every image. Without keys it starts the local emulator on a free loopback port
@@ -21,14 +22,14 @@ from pathlib import Path
 
 from kling import Kling, KlingError, TaskTimeoutError, ValidationError
 from kling_api.models import ImageTask
-from kling_auth import ACCESS_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, SECRET_KEY_ENV
+from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, SECRET_KEY_ENV
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--prompt", default="A lighthouse on a cliff at dusk, oil painting")
     parser.add_argument("--n", type=int, default=2, help="images to generate, 1-9 (default 2)")
-    parser.add_argument("--model", default="kling-v1", help="model_name (default kling-v1)")
+    parser.add_argument("--model", default="kling-v3", help="model_name (default kling-v3, Kling Image 3.0)")
     parser.add_argument("--aspect-ratio", default="16:9", help="e.g. 16:9, 1:1 (default 16:9)")
     parser.add_argument("--resolution", default="1k", help="1k or 2k (default 1k)")
     parser.add_argument("--out", type=Path, default=Path("kling-output"), help="folder for the images")
@@ -39,7 +40,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 @contextlib.contextmanager
 def _client() -> Iterator[Kling]:
     """The real API when the user's keys are set, else a fresh local emulator."""
-    if os.environ.get(ACCESS_KEY_ENV) and os.environ.get(SECRET_KEY_ENV):
+    if os.environ.get(API_KEY_ENV) or (os.environ.get(ACCESS_KEY_ENV) and os.environ.get(SECRET_KEY_ENV)):
         base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         print(f"Using the Kling API at {base_url} with your keys (this costs credits).")
         with Kling() as client:
@@ -48,7 +49,10 @@ def _client() -> Iterator[Kling]:
     from kling_emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, run_emulator
 
     with run_emulator(keys={DEMO_ACCESS_KEY: DEMO_SECRET_KEY}) as base_url:
-        print(f"No {ACCESS_KEY_ENV}/{SECRET_KEY_ENV} set: using the local emulator at {base_url} (free, offline).")
+        print(
+            f"No {API_KEY_ENV} or {ACCESS_KEY_ENV}/{SECRET_KEY_ENV} set: using the local emulator at {base_url} "
+            "(free, offline; its images are placeholders that show the prompt)."
+        )
         with Kling(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, base_url=base_url) as client:
             yield client
 

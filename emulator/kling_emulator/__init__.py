@@ -6,11 +6,14 @@
     with run_emulator(slots=5) as base_url:                      # uvicorn in a thread, loopback
         ...
 
-It authenticates JWTs like the real service, validates every request against
-``openapi/kling-images.yaml``, enforces the documented rules the schema cannot express, runs
-tasks through ``submitted -> processing -> succeed/failed`` on a clock, serves the PNGs it
-"generates", holds the concurrency quota, sends callbacks (to loopback hosts only) and injects
-faults (see :mod:`kling_emulator._faults` for the ``X-Kling-Emulator-Fault`` header).
+It follows the 2026 edition of the API. It authenticates API keys and JWTs like the real service,
+validates every request against ``openapi/kling-images.yaml``, enforces the documented rules the
+schema cannot express and the capability map of each model (retired and unknown models refused as the
+service does), runs tasks through ``submitted -> processing -> succeed/failed`` on a clock, charges
+them at the listed price, serves the PNGs it "generates" (and their watermarked copies), holds the
+concurrency quota, sends callbacks (to loopback hosts only; signed the Standard Webhooks way when it
+has a webhook secret) and injects faults (see :mod:`kling_emulator._faults` for the
+``X-Kling-Emulator-Fault`` header).
 
 Hostile input gets the documented error envelope, never a 500 or a hang, and memory stays bounded:
 bodies of at most 16 MB, JSON at most 32 levels deep, and two limits of the emulator's own (the spec
@@ -18,12 +21,12 @@ states none): ``external_task_id`` and ``callback_url`` of at most 4096 characte
 Error messages quote at most 64 characters of an id or header value.
 """
 
-from kling_auth import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
+from kling_auth import DEMO_ACCESS_KEY, DEMO_API_KEY, DEMO_SECRET_KEY
 
 from ._app import app_from_config, create_app
 from ._callbacks import loopback_host
-from ._config import Clock, EmulatorConfig, default_keys
-from ._constants import FAULT_HEADER, IMAGE_ROUTE_PREFIX, LONG_SIDE
+from ._config import Clock, EmulatorConfig, default_api_keys, default_keys, default_webhook_secret
+from ._constants import FAULT_HEADER, IMAGE_ROUTE_PREFIX, LONG_SIDE, WEBHOOK_SECRET_ENV
 from ._emulator import Emulator
 from ._errors import ApiError, ConnectionDropped
 from ._faults import Fault, FaultConfig, parse_fault_header
@@ -33,10 +36,12 @@ from ._tasks import TaskStatus
 
 __all__ = [
     "DEMO_ACCESS_KEY",
+    "DEMO_API_KEY",
     "DEMO_SECRET_KEY",
     "FAULT_HEADER",
     "IMAGE_ROUTE_PREFIX",
     "LONG_SIDE",
+    "WEBHOOK_SECRET_ENV",
     "ApiError",
     "Clock",
     "ConnectionDropped",
@@ -47,7 +52,9 @@ __all__ = [
     "TaskStatus",
     "app_from_config",
     "create_app",
+    "default_api_keys",
     "default_keys",
+    "default_webhook_secret",
     "image_size",
     "loopback_host",
     "parse_fault_header",

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, DEMO_ACCESS_KEY, DEMO_API_KEY, DEMO_SECRET_KEY, SECRET_KEY_ENV
 
 from ._app import create_app
-from ._config import default_api_keys, default_keys, default_webhook_secret
+from ._config import default_webhook_secret
 from ._constants import (
     DEFAULT_MAX_TASKS,
     DEFAULT_PROCESSING_AFTER,
@@ -100,7 +100,7 @@ def _credentials(
     if access_key is not None and secret_key is not None:
         keys, key_source = {access_key: secret_key}, "the key pair given on the command line"
     elif os.environ.get(ACCESS_KEY_ENV) and os.environ.get(SECRET_KEY_ENV):
-        keys, key_source = {os.environ[ACCESS_KEY_ENV]: os.environ[SECRET_KEY_ENV]}, None
+        keys = {os.environ[ACCESS_KEY_ENV]: os.environ[SECRET_KEY_ENV]}
         key_source = f"the key pair from ${ACCESS_KEY_ENV} / ${SECRET_KEY_ENV}"
     else:
         keys, key_source = {}, None
@@ -111,13 +111,11 @@ def _credentials(
     else:
         api_keys, api_source = frozenset(), None
     if not keys and not api_keys:
-        # Nothing configured: the demo credentials, the same as create_app's defaults. Public constants:
-        # printing them is what makes the demo usable.
-        keys, api_keys = default_keys(), default_api_keys()
-        assert keys == {DEMO_ACCESS_KEY: DEMO_SECRET_KEY} and api_keys == {DEMO_API_KEY}
+        # Nothing configured: the demo credentials, as create_app's defaults. Public constants: printing them
+        # is what makes the demo usable.
         return (
-            keys,
-            api_keys,
+            {DEMO_ACCESS_KEY: DEMO_SECRET_KEY},
+            frozenset({DEMO_API_KEY}),
             f"the public demo keys:\n  access key: {DEMO_ACCESS_KEY}\n  secret key: {DEMO_SECRET_KEY}"
             f"\n  API key:    {DEMO_API_KEY}",
         )

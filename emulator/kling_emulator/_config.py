@@ -129,7 +129,7 @@ class EmulatorConfig:
         for api_key in self.api_keys:
             # Never the key itself in the message.
             if not is_utf8_text(api_key):
-                raise ValueError(f"api_keys: an API key is not valid text (a byte that is not UTF-8 in ${API_KEY_ENV}?)")
+                raise ValueError(f"api_keys: an API key is not valid text (a byte not UTF-8 in ${API_KEY_ENV}?)")
             if api_key != api_key.strip() or " " in api_key:
                 raise ValueError("api_keys: an API key holds spaces, so no Authorization header could carry it")
         if self.webhook_secret is not None:

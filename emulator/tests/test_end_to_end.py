@@ -11,6 +11,7 @@ import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -24,11 +25,13 @@ from kling_api.models import (
     CreateImageTaskRequest,
     CreateImageTaskResponse,
     ErrorResponse,
+    FinalBalanceDeduction,
     ImageTask,
     ImageTaskListResponse,
     ImageTaskResponse,
     ModelName,
     Resolution,
+    TaskInfo,
     TaskResult,
     TaskStatus,
     WatermarkInfo,
@@ -51,6 +54,9 @@ class Job:
     aspect_ratio: AspectRatio
     resolution: Resolution
     n: int
+    #: The listed price of one image (text to image), units and USD (capability-and-pricing.md §4).
+    units_per_image: int
+    usd_per_image: Decimal
 
     def request(self, external_task_id: str) -> CreateImageTaskRequest:
         return CreateImageTaskRequest(
@@ -69,8 +75,8 @@ class Job:
 
 
 JOBS = [
-    Job(ModelName.KLING_V1, AspectRatio.RATIO_16_9, Resolution.RES_1K, 2),
-    Job(ModelName.KLING_V2_1, AspectRatio.RATIO_2_3, Resolution.RES_2K, 1),
+    Job(ModelName.KLING_V3, AspectRatio.RATIO_16_9, Resolution.RES_1K, 2, 8, Decimal("0.028")),
+    Job(ModelName.KLING_V2_1, AspectRatio.RATIO_2_3, Resolution.RES_2K, 3, 4, Decimal("0.014")),
 ]
 
 
@@ -212,7 +218,12 @@ async def test_async_create_poll_download(asgi_app: Starlette, job: Job) -> None
         contents = [(await downloader.get(url)).raise_for_status().content for url in _urls(task)]
 
     assert task.task_status == TaskStatus.SUCCEED
-    assert task.final_unit_deduction == str(job.n)
+    assert task.final_unit_deduction == str(job.units_per_image * job.n)
+    assert isinstance(task.final_balance_deduction, FinalBalanceDeduction)
+    assert Decimal(str(task.final_balance_deduction.list_price)) == job.usd_per_image * job.n
+    assert task.final_balance_deduction.quota == task.final_balance_deduction.list_price
+    assert isinstance(task.task_info, TaskInfo)
+    assert task.task_info.external_task_id == "async-1"
     _assert_pngs(contents, job.size, 2 * job.n)
 
 

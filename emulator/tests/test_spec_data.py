@@ -24,7 +24,8 @@ from kling_emulator._constants import (
     SUCCESS_MESSAGE,
 )
 from kling_emulator._faults import FaultConfig
-from kling_spec import IMAGE_ONLY_MODELS, MAX_IMAGE_BASE64_CHARS, create_request_defaults
+from kling_emulator._rules import unknown_model
+from kling_spec import MAX_IMAGE_BASE64_CHARS, create_request_defaults
 from starlette.applications import Starlette
 
 from .conftest import BASE_URL, GENERATIONS, SPEC, FakeClock, api_client, bearer
@@ -94,8 +95,21 @@ def test_every_aspect_ratio_of_the_spec_gives_an_image_of_that_shape(aspect_rati
     assert abs(width / height - wide / high) < 0.01
 
 
-def test_the_models_the_emulator_sizes_apart_are_models_of_the_spec() -> None:
-    assert set(enum("ModelName")) >= IMAGE_ONLY_MODELS
+def test_the_unknown_model_answer_is_the_specs_not_found_example() -> None:
+    # The spec's NotFound example is the answer to a model the service does not have.
+    [example] = [
+        value["value"]
+        for value in SPEC.resolve(SPEC.document["components"]["responses"]["NotFound"])["content"]["application/json"][
+            "examples"
+        ].values()
+        if value["value"]["code"] == 1203
+    ]
+    model = example["message"].rpartition(" ")[2]
+    assert model not in enum("ModelName")
+
+    refused = unknown_model(model)
+
+    assert (refused.status, refused.code, refused.message) == (404, 1203, example["message"])
 
 
 def test_answer_messages_are_the_specs_examples() -> None:

@@ -30,6 +30,10 @@ from ._errors import (
     TaskFailedError,
     TaskTimeoutError,
     ValidationError,
+    WebhookHeadersError,
+    WebhookSignatureError,
+    WebhookTimestampError,
+    WebhookVerificationError,
 )
 
 __all__ = [
@@ -59,5 +63,9 @@ __all__ = [
     "TaskFailedError",
     "TaskTimeoutError",
     "ValidationError",
+    "WebhookHeadersError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
+    "WebhookVerificationError",
     "parse_callback",
 ]

@@ -76,7 +76,7 @@ CALLBACK_MAX_DEPTH: Final = 32
 
 # --- Signed callbacks (Standard Webhooks) -------------------------------------------------------------------
 #: A webhook secret is this prefix + the Base64 HMAC key, as the console shows it.
-WEBHOOK_SECRET_PREFIX: Final = "whsec_"
+WEBHOOK_SECRET_PREFIX: Final = "whsec_"  # noqa: S105 - the format's prefix, not a secret
 #: The documented replay window: webhook-timestamp within this many seconds of this machine's clock, either way.
 WEBHOOK_TOLERANCE_SECONDS: Final = 300
 #: Each of webhook-id, webhook-timestamp and webhook-signature is refused past this length, before any work.

@@ -1,0 +1,120 @@
+"""The static API key mode of the auth plugin, with the generated client, against the spec mock.
+
+``Authorization: Bearer <API key>`` (the spec's ``KlingAPIKey`` scheme), chosen by ``resolve_auth``: explicit
+arguments before the environment, the API key before the key pair at the same level.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from kling_api.api.images import get_image_task
+from kling_api.models import ImageTaskResponse
+from kling_auth import (
+    APIKeyAuth,
+    KlingAuth,
+    MissingCredentialsError,
+    auth_mode,
+    authenticated_client,
+    resolve_auth,
+)
+from kling_spec import load_spec
+
+from .helpers import MODES, call
+from .spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
+
+PLUGIN_API_KEY = "contract-plugin-api-key-0123456789abcdef"
+
+
+def test_the_spec_documents_both_modes_on_every_operation() -> None:
+    spec = load_spec()
+    schemes = spec.document["components"]["securitySchemes"]
+    assert (schemes["KlingAPIKey"]["type"], schemes["KlingAPIKey"]["scheme"]) == ("http", "bearer")
+    for _, _, op in spec.operations():
+        assert {"KlingAPIKey": []} in op["security"]
+        assert {"KlingJWT": []} in op["security"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_the_generated_client_sends_the_api_key_as_it_is(mode: str) -> None:
+    mock = SpecMock(load_spec(), api_key=PLUGIN_API_KEY)
+    mock.replay("getImageTask", (200, "succeed"))
+    client = authenticated_client(api_key=PLUGIN_API_KEY, base_url=BASE_URL, httpx_args={"transport": mock.transport})
+
+    response = await call(get_image_task, mode, client=client, task_id="783510947463159851")
+
+    assert response.status_code == 200
+    assert isinstance(response.parsed, ImageTaskResponse)
+    assert [request.headers["authorization"] for request in mock.raw_requests] == [f"Bearer {PLUGIN_API_KEY}"]
+
+
+def test_a_wrong_key_is_a_contract_violation_of_the_mock() -> None:
+    # Guards the mock itself: it would not notice a client sending the wrong credentials otherwise.
+    mock = SpecMock(load_spec(), api_key=PLUGIN_API_KEY)
+    mock.replay("getImageTask", (200, "succeed"))
+    client = authenticated_client(
+        api_key="another-key-0123456789", base_url=BASE_URL, httpx_args={"transport": mock.transport}
+    )
+    with pytest.raises(AssertionError, match="not the expected API key"):
+        get_image_task.sync_detailed(client=client, task_id="783510947463159851")
+    mock.violations.clear()
+
+
+def test_a_401_with_an_api_key_is_not_retried() -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(401, json={"code": 1004, "message": "token expired", "request_id": "r"})
+
+    with httpx.Client(auth=APIKeyAuth(PLUGIN_API_KEY), transport=httpx.MockTransport(handler)) as http:
+        assert http.get("https://example.com/").status_code == 401
+    assert len(sent) == 1
+
+
+def test_the_key_never_shows_in_a_repr() -> None:
+    auth = APIKeyAuth(PLUGIN_API_KEY)
+    assert PLUGIN_API_KEY not in repr(auth)
+    assert PLUGIN_API_KEY not in str(vars(auth).keys())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "expected"),
+    [
+        ({"api_key": PLUGIN_API_KEY}, {}, APIKeyAuth),
+        ({"access_key": ACCESS_KEY, "secret_key": SECRET_KEY}, {"KLING_API_KEY": PLUGIN_API_KEY}, KlingAuth),
+        (
+            {},
+            {"KLING_API_KEY": PLUGIN_API_KEY, "KLING_ACCESS_KEY": ACCESS_KEY, "KLING_SECRET_KEY": SECRET_KEY},
+            APIKeyAuth,
+        ),
+        ({}, {"KLING_ACCESS_KEY": ACCESS_KEY, "KLING_SECRET_KEY": SECRET_KEY}, KlingAuth),
+        (
+            {"api_key": PLUGIN_API_KEY, "access_key": ACCESS_KEY, "secret_key": SECRET_KEY},
+            {},
+            APIKeyAuth,
+        ),
+    ],
+    ids=["api key", "pair arguments beat the environment", "api key beats the pair", "pair", "both arguments"],
+)
+def test_resolve_auth_picks_the_documented_mode(
+    monkeypatch: pytest.MonkeyPatch, arguments: dict[str, str], environment: dict[str, str], expected: type
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    auth = resolve_auth(**arguments)
+    assert type(auth) is expected
+    assert auth_mode(auth) == ("api_key" if expected is APIKeyAuth else "jwt")
+
+
+def test_half_a_pair_in_the_environment_still_names_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLING_ACCESS_KEY", ACCESS_KEY)
+    with pytest.raises(MissingCredentialsError, match="KLING_SECRET_KEY"):
+        resolve_auth()
+
+
+def test_nothing_at_all_names_both_modes() -> None:
+    with pytest.raises(MissingCredentialsError) as raised:
+        resolve_auth()
+    assert "KLING_API_KEY" in str(raised.value)
+    assert "KLING_ACCESS_KEY" in str(raised.value)
