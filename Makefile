@@ -15,7 +15,7 @@ GENERATE = openapi-python-client generate --path $(SPEC) --config openapi/genera
 	--custom-template-path openapi/templates --meta none --overwrite --fail-on-warning
 HAND_WRITTEN := sdk auth_plugin openapi/kling_spec emulator testkit contract_tests scripts bench conftest.py
 
-.PHONY: install generate check-generated template-diff lint format test demo emulator contract-deep contract-cli contract-live bench faults mutation clean
+.PHONY: install generate check-generated template-diff api-diff lint format test demo emulator contract-deep contract-cli contract-live bench faults mutation clean
 
 install: $(STAMP)
 
@@ -44,6 +44,12 @@ template-diff: $(STAMP)
 	cd openapi/templates && for fork in $$(find . -name '*.jinja' | sort); do \
 		diff -u "$$upstream/$$fork" "$$fork" --label "upstream/$${fork#./}" --label "fork/$${fork#./}" || true; \
 	done
+
+## api-diff: what changed since BASE (default: the latest tag, else HEAD): the spec, each change BREAKING or
+## non-breaking for a client, then griffe on the public Python API of kling_api and kling. Run make generate first.
+BASE ?=
+api-diff: $(STAMP)
+	$(PYTHON) scripts/api_diff.py $(if $(BASE),--base $(BASE))
 
 ## lint: ruff (lint + format) and mypy --strict on the hand-written code.
 lint: $(STAMP)

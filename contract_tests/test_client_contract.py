@@ -104,7 +104,7 @@ async def test_polling_walks_the_documented_lifecycle(
         (0, "https://h1.inkwai.com/bs2/upload-ylab-stunt/1fa0ac67d8ce6cd55b50d68b967b3a59.png")
     ]
     assert present(task.task_info).external_task_id == "my-order-42"
-    assert task.final_unit_deduction == "1"
+    assert task.final_unit_deduction == "8"
     assert [r.path_params for r in mock_api.requests] == [{"task_id": "783510947463159851"}] * 3
 
 

@@ -36,6 +36,7 @@ from contract_tests.secret_guard import SESSION_GUARD, Guard, listening, registe
 SPEC = load_spec()
 ACCESS_KEY = "secrets-test-access-key"
 SECRET_KEY = "secrets-test-secret-key-0123456789abcdef"
+SECRETS_API_KEY = "secrets-test-api-key-0123456789abcdef"
 BASE_URL = "https://api-singapore.klingai.com"
 TASK_ID = "783510947463159851"
 #: Not named like a secret: only the private guards below may know it (the session guard would fail the run).
@@ -340,19 +341,25 @@ async def test_client_reprs_name_no_secret() -> None:
     auth = kling_auth.KlingAuth(ACCESS_KEY, SECRET_KEY)
     auth.token()
     async with kling.AsyncKling(ACCESS_KEY, SECRET_KEY) as async_client:
-        with kling.Kling(ACCESS_KEY, SECRET_KEY) as client:
+        with kling.Kling(ACCESS_KEY, SECRET_KEY) as client, kling.Kling(api_key=SECRETS_API_KEY) as key_client:
             shown = [
                 repr(client),
                 repr(client.images),
                 repr(async_client),
                 repr(async_client.images),
+                repr(key_client),
+                repr(key_client.images),
+                str(vars(key_client)),
                 repr(auth),
+                repr(kling_auth.APIKeyAuth(SECRETS_API_KEY)),
                 repr(kling_auth.resolve_credentials(ACCESS_KEY, SECRET_KEY)),
                 repr(Keys(ACCESS_KEY, SECRET_KEY)),
+                repr(Keys(api_key=SECRETS_API_KEY)),
                 str(vars(client)),
                 str(vars(async_client)),
             ]
     for text in shown:
         assert SECRET_KEY not in text
+        assert SECRETS_API_KEY not in text
         assert token.split(".")[2] not in text
         assert "eyJ" not in text

@@ -464,7 +464,7 @@ def _compare_enum(walk: _Walk, old: Schema, new: Schema, where: str, origin: str
     if old_enum is None and new_enum is None:
         pass
     elif old_enum is None:
-        walk.narrowed(where, f"now restricted to {', '.join(map(_show, new_enum))}", origin)
+        walk.narrowed(where, f"now restricted to {', '.join(_show(v) for v in new.get('enum', []))}", origin)
     elif new_enum is None:
         walk.widened(where, "no longer restricted to an enum", origin)
     else:
@@ -550,19 +550,14 @@ def _compare_properties(
         at, at_origin = _join(where, name), _extend(origin, name)
         if name not in old_props:
             required = name in new_required
-            deprecated = (
-                " (deprecated)" if isinstance(new_props[name], dict) and new_props[name].get("deprecated") else ""
-            )
-            what = f"{'required' if required else 'optional'} field added{deprecated}"
+            deprecated = isinstance(new_props[name], dict) and new_props[name].get("deprecated")
+            what = f"{'required' if required else 'optional'} field added" + (" (deprecated)" if deprecated else "")
             if request:
                 walk.add(required, at, what, at_origin)
+            elif _closed(old):
+                walk.add(True, at, what + " (the old schema refused unknown fields)", at_origin)
             else:
-                walk.add(
-                    _closed(old),
-                    at,
-                    what + (" (the old schema refused unknown fields)" if _closed(old) else ""),
-                    at_origin,
-                )
+                walk.add(False, at, what, at_origin)
         elif name not in new_props:
             what = "field removed" + (" (it was required)" if name in old_required else "")
             walk.add(True, at, what, at_origin)
@@ -950,7 +945,7 @@ def format_changes(changes: Iterable[Change]) -> list[str]:
 
 
 def _git(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S607
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603, S607
 
 
 def default_base() -> str:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 from kling_emulator import Emulator, image_size
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 from starlette.applications import Starlette
 
-from .conftest import BASE_URL, GENERATIONS, START, FakeClock, api_client, bearer
+from .conftest import BASE_URL, GENERATIONS, START, FakeClock, api_client, bearer, png_base64
 
 
 async def _create(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
@@ -52,7 +53,9 @@ async def test_a_task_moves_through_its_lifecycle_on_the_clock(client: httpx.Asy
     assert done["task_status"] == "succeed"
     assert done["task_status_msg"] == ""
     assert done["updated_at"] == int((START + 5) * 1000)
-    assert done["final_unit_deduction"] == "2"
+    # kling-v3, the default: 8 units ($0.028) an image, two images [official: PRICE].
+    assert done["final_unit_deduction"] == "16"
+    assert done["final_balance_deduction"] == {"quota": "0.056", "list_price": "0.056"}
     assert done["task_info"] == {"external_task_id": "order-7"}
     images = done["task_result"]["images"]
     assert [image["index"] for image in images] == [0, 1]
@@ -93,6 +96,19 @@ async def test_the_list_is_newest_first_and_paged(client: httpx.AsyncClient, clo
     assert await page("pageNum=4&pageSize=2") == []
 
 
+async def test_pages_go_up_to_1000(client: httpx.AsyncClient) -> None:
+    await _create(client)
+
+    last = await client.get(f"{GENERATIONS}?pageNum=1000&pageSize=500")
+    beyond = await client.get(f"{GENERATIONS}?pageNum=1001")
+
+    assert last.status_code == 200
+    assert last.json()["data"] == []
+    assert beyond.status_code == 400
+    assert beyond.json()["code"] == 1201
+    assert beyond.json()["message"].startswith("query.pageNum:")
+
+
 async def test_the_list_shows_current_statuses(client: httpx.AsyncClient, clock: FakeClock) -> None:
     await _create(client)
     clock.advance(10)
@@ -108,7 +124,7 @@ async def test_the_list_shows_current_statuses(client: httpx.AsyncClient, clock:
 async def test_images_have_the_size_of_their_ratio_and_resolution(
     client: httpx.AsyncClient, clock: FakeClock, aspect_ratio: str, resolution: str
 ) -> None:
-    created = await _create(client, model_name="kling-v2", aspect_ratio=aspect_ratio, resolution=resolution)
+    created = await _create(client, aspect_ratio=aspect_ratio, resolution=resolution)
     clock.advance(5)
     url = (await _query(client, created["task_id"]))["task_result"]["images"][0]["url"]
 
@@ -132,15 +148,63 @@ def test_documented_sizes() -> None:
     assert image_size("21:9", "1k") == (1024, 439)
 
 
-async def test_kling_v2_new_follows_the_input_shape(client: httpx.AsyncClient, clock: FakeClock) -> None:
-    from .conftest import png_base64
-
-    created = await _create(client, model_name="kling-v2-new", image=png_base64(600, 300), aspect_ratio="9:16")
+@pytest.mark.parametrize("model", ["kling-v3", "kling-v2-1"])
+async def test_an_input_image_keeps_the_requested_shape(
+    client: httpx.AsyncClient, clock: FakeClock, model: str
+) -> None:
+    created = await _create(client, model_name=model, image=png_base64(600, 300), aspect_ratio="9:16")
     clock.advance(5)
     url = (await _query(client, created["task_id"]))["task_result"]["images"][0]["url"]
 
     with Image.open(io.BytesIO((await client.get(url)).content)) as image:
-        assert image.size == (1024, 512)
+        assert image.size == (576, 1024)
+
+
+# -- what a task costs: the spec's price table (x-kling-pricing) --------------------------------------------
+
+PRICES = [
+    # model, with an image?, n, units, USD (capability-and-pricing.md §4: $0.0035 a unit)
+    ("kling-v3", False, 1, "8", "0.028"),
+    ("kling-v3", True, 1, "8", "0.028"),
+    ("kling-v3", False, 9, "72", "0.252"),
+    ("kling-v2-1", False, 1, "4", "0.014"),
+    ("kling-v2-1", False, 3, "12", "0.042"),
+    ("kling-v2-1", True, 2, "16", "0.056"),
+]
+
+
+@pytest.mark.parametrize(("model", "with_image", "n", "units", "usd"), PRICES)
+async def test_a_finished_task_is_charged_the_listed_price(
+    client: httpx.AsyncClient, clock: FakeClock, model: str, with_image: bool, n: int, units: str, usd: str
+) -> None:
+    fields: dict[str, Any] = {"model_name": model, "n": n}
+    if with_image:
+        fields["image"] = png_base64(400, 400)
+    created = await _create(client, **fields)
+    assert "final_unit_deduction" not in created  # the create answer is a subset (image-endpoints.md §2.3)
+    clock.advance(3)
+    assert "final_unit_deduction" not in await _query(client, created["task_id"])  # charged once it ends
+
+    clock.advance(2)
+    done = await _query(client, created["task_id"])
+
+    assert done["final_unit_deduction"] == units
+    assert done["final_balance_deduction"] == {"quota": usd, "list_price": usd}
+    assert Decimal(usd) == Decimal(units) * Decimal("0.0035")
+
+
+async def test_a_failed_task_is_charged_nothing(
+    emulator: Emulator, client: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    emulator.moderate_next()
+    created = await _create(client, n=3)
+    clock.advance(5)
+
+    failed = await _query(client, created["task_id"])
+
+    assert failed["task_status"] == "failed"
+    assert failed["final_unit_deduction"] == "0"
+    assert failed["final_balance_deduction"] == {"quota": "0", "list_price": "0"}
 
 
 async def test_each_image_of_a_task_is_distinct(client: httpx.AsyncClient, clock: FakeClock) -> None:
@@ -164,8 +228,13 @@ async def test_watermark_adds_a_watermarked_variant(client: httpx.AsyncClient, c
         plain, marked = (await client.get(image["url"])), (await client.get(image["watermark_url"]))
         assert plain.status_code == marked.status_code == 200
         assert plain.content != marked.content
-        with Image.open(io.BytesIO(marked.content)) as picture:
-            assert picture.size == (1024, 576)
+        with Image.open(io.BytesIO(plain.content)) as original, Image.open(io.BytesIO(marked.content)) as picture:
+            assert picture.size == original.size == (1024, 576)
+            # Visibly marked: a band across the middle (the label) differs, the top and bottom rows do not.
+            difference = ImageChops.difference(original.convert("RGB"), picture.convert("RGB")).convert("L")
+            middle = difference.crop((0, 576 * 2 // 5, 1024, 576 * 3 // 5))
+            assert ImageStat.Stat(middle).mean[0] > 20
+            assert difference.crop((0, 0, 1024, 576 // 5)).getbbox() is None
 
 
 async def test_watermark_disabled_has_no_watermark_url(client: httpx.AsyncClient, clock: FakeClock) -> None:

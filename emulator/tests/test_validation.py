@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
+from kling_emulator import Emulator
+from kling_spec import default_model, known_models, retired_models
 
 from .conftest import GENERATIONS, FakeClock, png_base64
 
@@ -34,8 +36,56 @@ async def test_a_missing_prompt_names_the_field(client: httpx.AsyncClient) -> No
     _assert_invalid(await client.post(GENERATIONS, json={"n": 1}), "body.prompt: is required")
 
 
-async def test_an_unknown_model_names_the_field(client: httpx.AsyncClient) -> None:
-    _assert_invalid(await client.post(GENERATIONS, json={"prompt": "x", "model_name": "kling-v9"}), "body.model_name:")
+# -- the model: open in the schema, decided by the service --------------------------------------
+
+
+@pytest.mark.parametrize("model", ["kling-v9", "Kling-V3", "kling-v3 ", "kling-image-o1", "kling-v3-omni"])
+async def test_a_model_the_service_does_not_have_is_404_1203(client: httpx.AsyncClient, model: str) -> None:
+    # Valid for the schema (model_name is open), refused by the service: as the spec's NotFound example.
+    # The omni models exist, but on /v1/images/omni-image only (image-endpoints.md §3).
+    response = await client.post(GENERATIONS, json={"prompt": "x", "model_name": model})
+
+    _assert_invalid(response, f"requested resource does not exist: model {model}", status=404, code=1203)
+    assert response.json()["message"] == f"requested resource does not exist: model {model}"
+
+
+@pytest.mark.parametrize("model", sorted(retired_models()))
+async def test_a_retired_model_is_refused_as_discontinued(client: httpx.AsyncClient, model: str) -> None:
+    response = await client.post(GENERATIONS, json={"prompt": "x", "model_name": model})
+
+    _assert_invalid(response, f"The model '{model}' has been discontinued and is no longer available.")
+
+
+def test_the_retired_models_are_the_2024_editions() -> None:
+    # Guards the parametrisation above: an empty list would test nothing.
+    assert set(retired_models()) == {"kling-v1", "kling-v1-5", "kling-v2", "kling-v2-new"}
+
+
+@pytest.mark.parametrize("model", known_models())
+async def test_every_model_of_the_spec_is_accepted(
+    client: httpx.AsyncClient, emulator: Emulator, clock: FakeClock, model: str
+) -> None:
+    created = await client.post(GENERATIONS, json={"prompt": "x", "model_name": model})
+
+    assert created.status_code == 200, created.text
+    task = emulator.tasks.get(created.json()["data"]["task_id"], now=clock.now)
+    assert task is not None
+    assert task.spec.model_name == model
+
+
+@pytest.mark.parametrize(
+    "fields", [{}, {"model_name": ""}, {"model": "kling-v1"}], ids=["none", "empty model_name", "legacy model field"]
+)
+async def test_without_a_model_name_the_task_runs_on_the_default_model(
+    client: httpx.AsyncClient, emulator: Emulator, clock: FakeClock, fields: dict[str, str]
+) -> None:
+    # The legacy `model` field is accepted and treated like an empty model_name [official: GEN21]: the default.
+    created = await client.post(GENERATIONS, json={"prompt": "x", **fields})
+
+    assert created.status_code == 200, created.text
+    task = emulator.tasks.get(created.json()["data"]["task_id"], now=clock.now)
+    assert task is not None
+    assert task.spec.model_name == default_model() == "kling-v3"
 
 
 async def test_invalid_json_is_1200(client: httpx.AsyncClient) -> None:
@@ -69,19 +119,20 @@ async def test_an_unknown_path_is_404_1203(client: httpx.AsyncClient) -> None:
 
 # -- the documented rules the schema cannot express -------------------------------------------
 
+ELEMENTS = [{"element_id": 829836802793406551 + index} for index in range(10)]
+
 SEMANTIC_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("negative prompt with an image", {"negative_prompt": "blurry", "image": URL_IMAGE}, "body.negative_prompt:"),
-    ("image_reference without image", {"model_name": "kling-v1-5", "image_reference": "subject"}, "body.image:"),
+    ("image_reference without image", {"model_name": "kling-v2-1", "image_reference": "subject"}, "body.image:"),
     (
-        "image_reference on kling-v1",
-        {"model_name": "kling-v1", "image": URL_IMAGE, "image_reference": "face"},
-        "body.image_reference: is only supported by kling-v1-5",
+        "10 elements beside an image",
+        {"image": URL_IMAGE, "element_list": ELEMENTS},
+        "body.element_list: holds at most 9",
     ),
-    (
-        "kling-v1-5 image without reference",
-        {"model_name": "kling-v1-5", "image": URL_IMAGE},
-        "body.image_reference: is required",
-    ),
+    ("11 elements", {"element_list": [*ELEMENTS, {"element_id": 1}]}, "body.element_list:"),
+    ("an element without its id", {"element_list": [{}]}, "body.element_list.0.element_id: is required"),
+    ("an element id as a string", {"element_list": [{"element_id": "160"}]}, "body.element_list.0.element_id: must be"),
+    ("an element id beyond int64", {"element_list": [{"element_id": 2**63}]}, "body.element_list.0.element_id:"),
     ("data: prefix", {"image": "data:image/png;base64," + png_base64(400, 400)}, "body.image: must be the bare Base64"),
     ("neither URL nor Base64", {"image": "not an image!"}, "body.image: is neither an http(s) URL nor Base64"),
     ("ftp URL", {"image": "ftp://example.com/a.png"}, "body.image: a URL must be http(s)"),
@@ -90,10 +141,28 @@ SEMANTIC_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("too small", {"image": png_base64(299, 400)}, "body.image: the image must be at least 300 px on each side"),
     ("too wide", {"image": png_base64(1000, 399)}, "body.image: the image aspect ratio must be between 1:2.5"),
     ("too tall", {"image": png_base64(300, 751)}, "body.image: the image aspect ratio must be between 1:2.5"),
-    ("kling-v1 at 21:9", {"model_name": "kling-v1", "aspect_ratio": "21:9"}, "body.aspect_ratio: 21:9 is not"),
-    ("2k on kling-v1", {"resolution": "2k"}, "body.resolution: 2k is only supported by kling-v2 and kling-v2-1"),
-    ("2k on kling-v1-5", {"model_name": "kling-v1-5", "resolution": "2k"}, "body.resolution:"),
-    ("kling-v2-new without image", {"model_name": "kling-v2-new"}, "body.image: is required by kling-v2-new"),
+    # The capability map (x-kling-capabilities): valid requests the model does not take.
+    (
+        "face reference on kling-v3",
+        {"image": URL_IMAGE, "image_reference": "face"},
+        "body.image_reference: is not supported by kling-v3",
+    ),
+    (
+        "subject reference on kling-v3 by name",
+        {"model_name": "kling-v3", "image": URL_IMAGE, "image_reference": "subject"},
+        "body.image_reference: is not supported by kling-v3",
+    ),
+    (
+        "image_fidelity on kling-v3",
+        {"image": URL_IMAGE, "image_fidelity": 0.9},
+        "body.image_fidelity: is not supported by kling-v3",
+    ),
+    ("human_fidelity on kling-v3", {"human_fidelity": 0.1}, "body.human_fidelity: is not supported by kling-v3"),
+    (
+        "elements on kling-v2-1",
+        {"model_name": "kling-v2-1", "element_list": ELEMENTS[:1]},
+        "body.element_list: is not supported by kling-v2-1",
+    ),
 ]
 
 
@@ -116,15 +185,28 @@ async def test_an_image_over_10_mb_is_refused(client: httpx.AsyncClient) -> None
 
 VALID_CASES: list[tuple[str, dict[str, Any]]] = [
     ("text only, defaults", {}),
-    ("URL image on kling-v1 (never fetched)", {"image": URL_IMAGE}),
+    ("URL image on kling-v3 (never fetched)", {"image": URL_IMAGE}),
     ("PNG at the limits", {"image": png_base64(300, 750)}),
     ("JPEG", {"image": png_base64(640, 480, "JPEG")}),
-    ("kling-v1-5 with reference", {"model_name": "kling-v1-5", "image": URL_IMAGE, "image_reference": "subject"}),
-    ("2k on kling-v2", {"model_name": "kling-v2", "resolution": "2k", "aspect_ratio": "21:9"}),
+    (
+        "kling-v2-1 subject reference with fidelities",
+        {
+            "model_name": "kling-v2-1",
+            "image": URL_IMAGE,
+            "image_reference": "subject",
+            "image_fidelity": 0.9,
+            "human_fidelity": 0.1,
+        },
+    ),
+    ("kling-v2-1 face reference", {"model_name": "kling-v2-1", "image": URL_IMAGE, "image_reference": "face"}),
+    ("kling-v2-1 image to image", {"model_name": "kling-v2-1", "image": png_base64(600, 300)}),
+    ("2k at 21:9 on kling-v3", {"model_name": "kling-v3", "resolution": "2k", "aspect_ratio": "21:9"}),
     ("2k on kling-v2-1", {"model_name": "kling-v2-1", "resolution": "2k"}),
-    ("kling-v2-new restyles", {"model_name": "kling-v2-new", "image": png_base64(600, 300)}),
+    ("elements on kling-v3", {"element_list": ELEMENTS}),
+    ("9 elements beside an image", {"image": URL_IMAGE, "element_list": ELEMENTS[:9]}),
+    ("an empty element list", {"element_list": []}),
     ("empty negative prompt with image", {"negative_prompt": "", "image": URL_IMAGE}),
-    ("fidelities are accepted", {"image": URL_IMAGE, "image_fidelity": 0.9, "human_fidelity": 0.1}),
+    ("watermark on", {"watermark_info": {"enabled": True}}),
 ]
 
 

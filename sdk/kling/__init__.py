@@ -69,3 +69,18 @@ __all__ = [
     "WebhookVerificationError",
     "parse_callback",
 ]
+
+
+def __getattr__(name: str) -> str:
+    """`kling.__version__`: the installed kling-client's version, read on first use (importlib.metadata
+    costs every `import kling`, hence every CLI start, a few milliseconds otherwise)."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib.metadata
+
+    try:
+        version = importlib.metadata.version("kling-client")
+    except importlib.metadata.PackageNotFoundError:  # the sources on sys.path without an install
+        version = "0+unknown"
+    globals()["__version__"] = version
+    return version
