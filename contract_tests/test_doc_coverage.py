@@ -302,13 +302,13 @@ def test_the_image_input_rules_are_the_clients_and_in_the_description(request_sc
     size = re.search(r"file ≤ (\d+) MB", rule)
     side = re.search(r"≥ (\d+) px", rule)
     ratio = re.search(r"aspect between 1:(\S+) and (\S+):1", rule)
-    assert size and side and ratio and formats == {"jpg", "jpeg", "png"}
+    assert size is not None
+    assert side is not None
+    assert ratio is not None
+    assert formats == {"jpg", "jpeg", "png"}
     assert ratio.group(1) == ratio.group(2)
-    assert (MAX_IMAGE_BYTES, MIN_IMAGE_SIDE, MAX_IMAGE_RATIO) == (
-        int(size.group(1)) * 1024 * 1024,
-        int(side.group(1)),
-        float(ratio.group(1)),
-    )
+    documented = (int(size.group(1)) * 1024 * 1024, int(side.group(1)), float(ratio.group(1)))
+    assert documented == (MAX_IMAGE_BYTES, MIN_IMAGE_SIDE, MAX_IMAGE_RATIO)
     assert {"JPEG" if name in ("jpg", "jpeg") else name.upper() for name in formats} == IMAGE_FORMATS
 
     image = normalized(request_schema["properties"]["image"]["description"])
@@ -345,7 +345,9 @@ def test_every_documented_cross_field_rule_is_in_the_spec(spec: Spec, request_sc
     bullets = _cross_field_bullets()
     assert len(bullets) == 6
     unclassified = [b for b in bullets if not any(b.startswith(known) for known in CROSS_FIELD_RULES)]
-    assert not unclassified, f"new cross-field statements in the docs: classify them in CROSS_FIELD_RULES: {unclassified}"
+    assert not unclassified, (
+        f"new cross-field statements in the docs: classify them in CROSS_FIELD_RULES: {unclassified}"
+    )
     rules = {member["x-kling-error"]["field"] for member in request_schema["allOf"] if "x-kling-error" in member}
     capabilities = request_schema["x-kling-capabilities"]["models"]
     for statement, carried in CROSS_FIELD_RULES.items():
@@ -361,7 +363,9 @@ def test_every_documented_cross_field_rule_is_in_the_spec(spec: Spec, request_sc
                     assert (field in listed.get("unsupported", {})) == (model != only), (model, field)
         else:
             prices = request_schema["x-kling-pricing"]["models"][where]
-            assert (prices["text_to_image"], prices["image_to_image"]) == tuple(map(int, re.findall(r"\d+", statement)[-2:]))
+            assert (prices["text_to_image"], prices["image_to_image"]) == tuple(
+                map(int, re.findall(r"\d+", statement)[-2:])
+            )
 
 
 def test_the_descriptions_say_what_the_schema_cannot(request_schema: dict[str, Any]) -> None:
@@ -391,7 +395,8 @@ def test_the_retired_models_are_the_ones_the_docs_removed(spec: Spec) -> None:
     models = spec.document["components"]["schemas"]["ModelName"]
     removed = re.search(r"^- Removed from the enum: (.+?)\. \[official: GEN21\]$", section(DIFF, "## A. "), re.M)
     baseline = re.search(r"model_name enum \[([^\]]+)\]", DIFF)
-    assert removed is not None and baseline is not None
+    assert removed is not None
+    assert baseline is not None
     before = {item.split()[0] for item in baseline.group(1).split(", ")}
     retired = {entry["name"]: entry["source"] for entry in models["x-kling-retired"]}
 
@@ -534,7 +539,9 @@ def test_the_query_response_carries_the_2026_fields(spec: Spec) -> None:
     assert set(QUERIED["task_result"]["fields"]["images"]["fields"]) == {"index", "url", "watermark_url"}
     assert set(CREATED["task_info"]["fields"]) == {"external_task_id"}
     index = spec.document["components"]["schemas"]["ImageResult"]["properties"]["index"]
-    shown = re.search(r"index: int \(comment: (\d+)–(\d+)\)", _row(QUERY_ROWS, "Field", "`task_result.images[]`")["Notes"])
+    shown = re.search(
+        r"index: int \(comment: (\d+)–(\d+)\)", _row(QUERY_ROWS, "Field", "`task_result.images[]`")["Notes"]
+    )
     assert shown is not None
     assert (index["minimum"], index["maximum"]) == (int(shown.group(1)), int(shown.group(2)))
 
@@ -553,7 +560,9 @@ def test_the_shape_check_sees_nesting_types_and_required_fields(spec: Spec) -> N
     assert shape_differences(spec, moved, task, "q") == ["q.images: documented, not in the spec"]
     assert shape_differences(spec, retyped, task, "q") == ["q.created_at: the docs say string, the spec says integer"]
     assert shape_differences(spec, shortened, task, "q") == ["q.task_id: required by the spec, absent from the docs"]
-    assert shape_differences(spec, deeper, task, "q") == ["q.final_balance_deduction.currency: documented, not in the spec"]
+    assert shape_differences(spec, deeper, task, "q") == [
+        "q.final_balance_deduction.currency: documented, not in the spec"
+    ]
     del deeper["task_result"]["fields"]["images"]["fields"]["watermark_url"]
     assert undocumented(spec, deeper, task, "q") == ["q.task_result.images.watermark_url"]
 
@@ -578,11 +587,12 @@ def test_the_callback_body_is_the_specs(spec: Spec) -> None:
 
 
 def test_the_task_statuses_are_the_documented_ones(spec: Spec) -> None:
-    statuses = ticked(CONVENTIONS["Task status values"])
+    statuses = list(dict.fromkeys(ticked(CONVENTIONS["Task status values"])))  # "(legacy spelling `succeed`)"
+    assert len(statuses) == 4
     assert spec.document["components"]["schemas"]["TaskStatus"]["enum"] == statuses
     assert ticked(_row(QUERY_ROWS, "Field", "`task_status`")["Notes"]) == statuses
     callback = _row(CALLBACK_ROWS, "Field", "`task_status`")["Meaning"]
-    assert list(dict.fromkeys(ticked(callback))) == statuses  # "(note spelling `succeed`)" repeats one
+    assert list(dict.fromkeys(ticked(callback))) == statuses
 
 
 def test_the_list_paging_is_the_documented_one(spec: Spec) -> None:
@@ -614,9 +624,7 @@ def test_the_list_paging_is_the_documented_one(spec: Spec) -> None:
 
 def test_the_documented_endpoints_and_domain_are_the_specs(spec: Spec) -> None:
     row = _row(table(section(ENDPOINTS, "## 0. ")), "Feature", "Text-to-image / image-to-image")
-    documented = {
-        tuple(ticked(row[column])[0].split(" ", 1)) for column in ("Create", "Query one", "List")
-    }
+    documented = {tuple(ticked(row[column])[0].split(" ", 1)) for column in ("Create", "Query one", "List")}
     # The query's one path slot takes a task_id or an external_task_id; the spec names it after the first.
     operations = {(method, template.replace("{task_id}", "{id}")) for method, template, _ in spec.operations()}
     assert operations == documented
@@ -681,7 +689,9 @@ def test_the_jwt_recipe_is_the_documented_one(spec: Spec) -> None:
     header = ticked(recipe["Header"])[0]
     expires = re.match(r"now \+ (\d+) s", recipe["`exp`"])
     not_before = re.match(r"now − (\d+) s", recipe["`nbf`"])
-    assert expires and not_before and "Access Key" in recipe["`iss`"]
+    assert expires is not None
+    assert not_before is not None
+    assert "Access Key" in recipe["`iss`"]
     description = normalized(spec.document["components"]["securitySchemes"]["KlingJWT"]["description"])
     for part in (header, f"now + {expires.group(1)}", f"now - {not_before.group(1)}", '"iss": <access key>', "HS256"):
         assert part in description, part
@@ -728,14 +738,15 @@ def _models_of_the_endpoint() -> dict[str, dict[str, str]]:
 
 
 def _listed_values(cell: str, first: list[str]) -> list[str]:
-    values = first if cell.startswith("the 8 above") else []
-    return values + [value for value in ticked(cell)]
+    """A models-table cell: its `values`, after the first row's when it says "the 8 above"."""
+    return (first if cell.startswith("the 8 above") else []) + ticked(cell)
 
 
 def expected_capabilities(properties: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """What each model of the endpoint supports, from the docs alone: ratios and resolutions from the models
     table (§1); what the capability map (§2) marks not supported, through the request field its last column
-    names; what the request table restricts to one model ("**`kling-v2-1` only**")."""
+    names; what the request table restricts to one model ("**`kling-v2-1` only**"). Each field a model does not
+    take comes with the source key that says so, and whether the field's naming is an inference."""
     first_ratios = ticked(MODEL_ROWS[0]["Aspect ratios"])
     models: dict[str, dict[str, Any]] = {}
     for display, row in _models_of_the_endpoint().items():
@@ -743,9 +754,11 @@ def expected_capabilities(properties: dict[str, Any]) -> dict[str, dict[str, Any
             "aspect_ratio": _listed_values(row["Aspect ratios"], first_ratios),
             "resolution": [value.strip().lower() for value in row["Resolutions"].split(",")],
         }
-        column = next(name for name in CAPABILITY_ROWS[0] if display.endswith(name.removeprefix("Kling ")))
+        column = display.removeprefix("Kling ")
+        assert column in CAPABILITY_ROWS[0], display
         supported: dict[str, list[str]] = {}
         refused: dict[str, list[str]] = {}
+        guessed: set[str] = set()
         for capability in CAPABILITY_ROWS:
             mechanism = capability["How it is requested [inference unless tagged]"]
             spans = ticked(mechanism)
@@ -756,12 +769,14 @@ def expected_capabilities(properties: dict[str, Any]) -> dict[str, dict[str, Any
                 continue  # another endpoint's field (omni-image's image_list, result_type)
             side = refused if capability[column].startswith("❌") else supported
             side.setdefault(field, []).extend([value.strip('"')] if value else [])
-        unsupported = {field for field in refused if field not in supported}
+            if mechanism.startswith("most likely"):
+                guessed.add(field)
+        unsupported = {field: ("CAPMAP", field in guessed) for field in refused if field not in supported}
         values.update({field: kept for field, kept in supported.items() if kept})
         for request_row in REQUEST_ROWS:
             only = re.fullmatch(r"\*\*`([\w-]+)` only\*\*", request_row["Model applicability"])
             if only and only.group(1) != row["model_name"]:
-                unsupported.add(ticked(request_row["Field"])[0])
+                unsupported[ticked(request_row["Field"])[0]] = ("GEN21", False)
         models[row["model_name"]] = {"values": values, "unsupported": unsupported}
     return models
 
@@ -775,18 +790,23 @@ def test_the_capability_map_is_the_specs(spec: Spec, request_schema: dict[str, A
         assert {field: sorted(values) for field, values in capabilities.get("values", {}).items()} == {
             field: sorted(values) for field, values in expected[model]["values"].items()
         }, model
-        assert set(capabilities.get("unsupported", {})) == expected[model]["unsupported"], model
+        assert set(capabilities.get("unsupported", {})) == set(expected[model]["unsupported"]), model
         for field, reason in capabilities.get("unsupported", {}).items():
-            source = "[official: GEN21]" if "only for" in reason or "restricted to" in reason else "[official: CAPMAP]"
-            assert source in normalized(reason), (model, field)
+            source, guessed = expected[model]["unsupported"][field]
+            assert f"[official: {source}]" in normalized(reason), (model, field)
+            assert ("[inference]" in reason) == guessed, f"{model} {field}: the docs' mapping is an inference"
         assert capabilities["title"] in _models_of_the_endpoint(), model
 
 
 def test_the_capability_map_reading_is_not_vacuous(request_schema: dict[str, Any]) -> None:
     """Guards the reading: each kind of statement was found, and a changed cell changes the outcome."""
     expected = expected_capabilities(request_schema["properties"])
-    assert expected["kling-v3"]["unsupported"] == {"image_reference", "image_fidelity", "human_fidelity"}
-    assert expected["kling-v2-1"]["unsupported"] == {"element_list"}
+    assert expected["kling-v3"]["unsupported"] == {
+        "image_reference": ("CAPMAP", False),
+        "image_fidelity": ("GEN21", False),
+        "human_fidelity": ("GEN21", False),
+    }
+    assert expected["kling-v2-1"]["unsupported"] == {"element_list": ("CAPMAP", True)}
     assert sorted(expected["kling-v2-1"]["values"]["image_reference"]) == ["face", "subject"]
     assert len(expected["kling-v3"]["values"]["aspect_ratio"]) == 8
     face = _row(CAPABILITY_ROWS, "Capability (CAPMAP)", "Face feature reference")
@@ -825,7 +845,10 @@ def test_the_price_table_is_the_specs(request_schema: dict[str, Any]) -> None:
         for kind in kinds:
             expected.setdefault(model["model_name"], {})[kind] = int(row["Units"])
     assert pricing["models"] == expected
-    assert expected == {"kling-v3": {"text_to_image": 8, "image_to_image": 8}, "kling-v2-1": {"text_to_image": 4, "image_to_image": 8}}
+    assert expected == {
+        "kling-v3": {"text_to_image": 8, "image_to_image": 8},
+        "kling-v2-1": {"text_to_image": 4, "image_to_image": 8},
+    }
 
 
 # -- the vendored copies -----------------------------------------------------------------------------------------------
@@ -844,7 +867,7 @@ def test_both_editions_are_vendored() -> None:
 @pytest.mark.skipif(not SHARED_DOCS.is_dir(), reason=_NO_SHARED)
 def test_the_vendored_docs_are_the_shared_ones_file_for_file() -> None:
     shared = sorted(path.relative_to(SHARED_DOCS).as_posix() for path in SHARED_DOCS.rglob("*.md"))
-    assert VENDORED == shared, "openapi/source-docs/ and ../shared/api-docs hold different files"
+    assert shared == VENDORED, "openapi/source-docs/ and ../shared/api-docs hold different files"
 
 
 @pytest.mark.skipif(not SHARED_DOCS.is_dir(), reason=_NO_SHARED)
@@ -906,7 +929,10 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ("CreateImageTaskRequest", "required"): "| `prompt` | string | **yes** |",
     ("CreateImageTaskRequest.model_name", "default"): "| `model_name` | string | no | `kling-v3` |",
     ("CreateImageTaskRequest.prompt", "maxLength"): "| `prompt` | string | **yes** | — | — | ≤ 2500 chars |",
-    ("CreateImageTaskRequest.negative_prompt", "maxLength"): "| `negative_prompt` | string | no | — | — | ≤ 2500 chars;",
+    (
+        "CreateImageTaskRequest.negative_prompt",
+        "maxLength",
+    ): "| `negative_prompt` | string | no | — | — | ≤ 2500 chars;",
     ("CreateImageTaskRequest.image", "pattern"): "raw Base64 only — no `data:image/...;base64,` prefix",
     ("CreateImageTaskRequest.image_fidelity", "format"): "| `image_fidelity` | float |",
     ("CreateImageTaskRequest.image_fidelity", "minimum"): "| `image_fidelity` | float | no | `0.5` | — | 0–1;",
@@ -1059,7 +1085,7 @@ def _strings(node: Any) -> list[str]:
     return [text for child in children for text in _strings(child)]
 
 
-_TAG = re.compile(r"\[(official|3rd-party)[:,]?([^\]]*)\]")
+_TAG = re.compile(r"\[(official|3rd-party)([^\]]*)\]")
 
 
 def test_every_source_tag_of_the_spec_names_a_documented_source(spec: Spec) -> None:
@@ -1071,17 +1097,16 @@ def test_every_source_tag_of_the_spec_names_a_documented_source(spec: Spec) -> N
         for key in row["Key"].split(" / ")
     }
     assert {"GEN21", "CAPMAP", "PRICE", "AUTH", "CB", "ERR", "UPD", "SPEC"} <= keys
-    text = normalized(json.dumps(spec.document, ensure_ascii=False))
-    tags = _TAG.findall(text)
+    tags = [tag for text in _strings(spec.document) for tag in _TAG.findall(normalized(text))]
     assert len(tags) >= 15
     for kind, names in tags:
         if not names.strip():
             assert kind == "3rd-party", "an [official] tag names its source"
             continue
-        assert names.startswith(" "), f"[{kind}{names}]: write [{kind}: KEY]"
-        for name in names.split(","):
+        assert names.startswith(": "), f"[{kind}{names}]: write [{kind}: KEY]"
+        for name in names.removeprefix(": ").split(","):
             key = name.split()[0]
-            assert key in keys or re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}", key), f"[{kind}:{names}]"
+            assert key in keys or re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}", key), f"[{kind}{names}]"
 
 
 def test_the_check_catches_an_undocumented_constraint(spec: Spec) -> None:

@@ -7,6 +7,7 @@ spec (a new enum value, new fields, ``data: null``), as a newer API would.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import httpx
@@ -107,12 +108,50 @@ async def test_an_unknown_status_on_create_parses(mock_api: SpecMock, client: An
     assert response.parsed.data.task_status == "queued"
 
 
-def test_new_model_names_can_be_sent_before_the_spec_lists_them() -> None:
-    model = ModelName("kling-v3")
-    assert model == "kling-v3"
+@pytest.mark.parametrize("name", ["kling-v4", "kling-v1"], ids=["newer", "retired"])
+def test_model_names_the_spec_does_not_list_can_be_sent_and_read(name: str) -> None:
+    model = ModelName(name)
+    assert model == name
     assert not model.is_known
-    assert CreateImageTaskRequest(prompt="x", model_name=model).to_dict() == {"prompt": "x", "model_name": "kling-v3"}
-    assert ModelName("kling-v2-1") is ModelName.KLING_V2_1, "listed values stay the real members"
+    assert CreateImageTaskRequest(prompt="x", model_name=model).to_dict() == {"prompt": "x", "model_name": name}
+    # A plain string goes too (the request's model_name is any string), and a body naming it parses back.
+    assert CreateImageTaskRequest(prompt="x", model_name=name).to_dict() == {"prompt": "x", "model_name": name}
+    parsed = CreateImageTaskRequest.from_dict({"prompt": "x", "model_name": name})
+    assert parsed.model_name == name
+    assert ModelName("kling-v3") is ModelName.KLING_V3, "listed values stay the real members"
+    assert ModelName("kling-v2-1") is ModelName.KLING_V2_1
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_create_with_a_model_the_spec_does_not_list_reaches_the_wire(
+    mock_api: SpecMock, client: Any, mode: str
+) -> None:
+    mock_api.replay("createImageTask", (200, "submitted"))
+
+    body = CreateImageTaskRequest(prompt="a red fox", model_name="kling-v4")
+    response = await call(create_image_task, mode, client=client, body=body)
+
+    assert response.status_code == 200
+    assert json.loads(mock_api.raw_requests[-1].content) == {"prompt": "a red fox", "model_name": "kling-v4"}
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_new_billing_fields_are_kept(mock_api: SpecMock, client: Any, mode: str) -> None:
+    """The 2026 edition added final_balance_deduction; a later one may add a currency to it, or a new charge."""
+    body = _succeed_example(mock_api)
+    body["data"]["final_balance_deduction"]["currency"] = "USD"
+    body["data"]["final_cash_deduction"] = "0.028"
+    _answer_with(mock_api, "getImageTask", body)
+
+    response = await call(get_image_task, mode, client=client, task_id=TASK_ID)
+
+    task = response.parsed.data
+    assert isinstance(task, ImageTask)
+    deduction = present(task.final_balance_deduction)
+    assert (deduction.quota, deduction.list_price) == ("0.028", "0.028")
+    assert deduction.additional_properties == {"currency": "USD"}
+    assert task.additional_properties == {"final_cash_deduction": "0.028"}
+    assert task.to_dict()["final_balance_deduction"]["currency"] == "USD", "round-trips unchanged"
 
 
 def test_the_callback_payload_parses_with_the_generated_model(spec: Any) -> None:
@@ -126,3 +165,18 @@ def test_the_callback_payload_parses_with_the_generated_model(spec: Any) -> None
     assert callback.task_id == TASK_ID
     assert callback.task_status == "archived"
     assert present(callback.task_info).external_task_id == "my-order-42"
+    assert present(callback.final_balance_deduction).list_price == "0.028"
+
+
+def test_a_callback_with_the_video_only_fields_still_parses(spec: Any) -> None:
+    """The legacy callback body also describes video tasks (task_info.parent_video, task_result.videos): the
+    spec's image callback leaves them out, and a callback that carries them anyway parses."""
+    payload = copy.deepcopy(spec.examples("getImageTask", 200)["succeed"]["data"])
+    payload["task_info"]["parent_video"] = {"id": "v-1", "url": "https://example.com/v.mp4", "duration": "5"}
+    payload["task_result"]["videos"] = []
+
+    callback = ImageTaskCallback.from_dict(payload)
+
+    assert present(callback.task_info).additional_properties == {"parent_video": payload["task_info"]["parent_video"]}
+    assert present(callback.task_result).additional_properties == {"videos": []}
+    assert callback.to_dict() == payload

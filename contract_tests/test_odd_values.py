@@ -102,8 +102,9 @@ def test_only_ascii_blanks_may_surround_a_query_integer(blank: str) -> None:
         ({"prompt": "x", "n": -(10**5000)}, "body.n"),
         ({"prompt": "x", "image_fidelity": 10**400}, "body.image_fidelity"),
         ({"prompt": "x", "n": 2**64}, "body.n"),
+        ({"prompt": "x", "element_list": [{"element_id": 10**5000}]}, "body.element_list.0.element_id"),
     ],
-    ids=["5000-digits", "negative", "400-digits-on-a-float", "2**64"],
+    ids=["5000-digits", "negative", "400-digits-on-a-float", "2**64", "element_id"],
 )
 def test_an_integer_of_thousands_of_digits_in_a_body_is_refused_naming_the_field(
     body: dict[str, Any], field: str
@@ -174,8 +175,12 @@ async def test_a_body_nested_thousands_deep_is_a_400(emulator: httpx.AsyncClient
             b'{"prompt": "x", "watermark_info": {"enabled": ' + FIVE_THOUSAND_DIGITS.encode() + b"}}",
             "body.watermark_info",
         ),
+        (
+            b'{"prompt": "x", "element_list": [{"element_id": ' + FIVE_THOUSAND_DIGITS.encode() + b"}]}",
+            "body.element_list",
+        ),
     ],
-    ids=["n", "negative-n", "2**64", "image_fidelity", "nested"],
+    ids=["n", "negative-n", "2**64", "image_fidelity", "nested", "element_id"],
 )
 async def test_an_integer_of_thousands_of_digits_is_a_400_naming_the_field(
     emulator: httpx.AsyncClient, raw: bytes, field: str
@@ -193,8 +198,9 @@ async def test_an_integer_of_thousands_of_digits_is_a_400_naming_the_field(
         (b'{"prompt": "x", "external_task_id": "order-\\ud800"}', "body.external_task_id"),
         (b'{"prompt": "x\\udfff"}', "body.prompt"),
         (b'{"prompt": "x", "watermark_info": {"\\ud83d": true}}', "body.watermark_info"),
+        (b'{"prompt": "x", "model_name": "kling-\\ud800"}', "body.model_name"),
     ],
-    ids=["external_task_id", "prompt", "key"],
+    ids=["external_task_id", "prompt", "key", "model_name"],
 )
 async def test_a_lone_surrogate_is_a_400_naming_the_field(emulator: httpx.AsyncClient, raw: bytes, field: str) -> None:
     # Valid JSON, not valid text: an id holding one could be created but never queried back.
@@ -207,6 +213,17 @@ def test_the_sdk_validator_refuses_a_lone_surrogate_and_takes_a_real_emoji() -> 
     with pytest.raises(RequestValidationError, match=r"^body\.external_task_id: is not valid Unicode text"):
         validate_create_body({"prompt": "x", "external_task_id": "order-\ud83d"})
     validate_create_body({"prompt": "a fox \U0001f98a", "external_task_id": "order-\U0001f98a"})
+
+
+async def test_a_model_name_of_100000_characters_is_answered_briefly(emulator: httpx.AsyncClient) -> None:
+    """Any model name is a valid request; the answer to one the service does not have quotes it in part."""
+    name = "kling-" + "v" * 100_000
+    validate_create_body({"prompt": "x", "model_name": name})
+    response = await emulator.post(GENERATIONS, json={"prompt": "x", "model_name": name})
+    assert response.status_code == 404, response.text[:200]
+    assert response.json()["code"] == 1203
+    assert SPEC.response_errors("createImageTask", 404, response.json()) == []
+    assert len(response.text) < 500
 
 
 def test_a_huge_unknown_field_name_is_quoted_in_part() -> None:

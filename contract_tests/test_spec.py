@@ -76,7 +76,8 @@ def test_enum_members_have_readable_names(spec: Spec) -> None:
         if "enum" in schema:
             assert len(schema["x-enum-varnames"]) == len(schema["enum"]), name
     assert AspectRatio("16:9") is AspectRatio.RATIO_16_9
-    assert ModelName("kling-v2-new") is ModelName.KLING_V2_NEW
+    assert ModelName("kling-v3") is ModelName.KLING_V3
+    assert ModelName("kling-v2-1") is ModelName.KLING_V2_1
     assert Resolution("2k") is Resolution.RES_2K
     assert TaskStatus("succeed") is TaskStatus.SUCCEED
     assert not any(
@@ -89,9 +90,13 @@ def test_the_callback_payload_is_a_named_generated_schema(spec: Spec) -> None:
     callback = create["callbacks"]["imageTaskStatusChanged"]["{$request.body#/callback_url}"]["post"]
     schema = callback["requestBody"]["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/ImageTaskCallback"}
-    from kling_api.models import ImageTaskCallback
+    from kling_api.models import FinalBalanceDeduction, ImageTaskCallback
 
-    assert ImageTaskCallback.from_dict(spec.examples("getImageTask", 200)["succeed"]["data"]).task_status == "succeed"
+    callback = ImageTaskCallback.from_dict(spec.examples("getImageTask", 200)["succeed"]["data"])
+    assert callback.task_status == "succeed"
+    assert callback.final_unit_deduction == "8"
+    assert isinstance(callback.final_balance_deduction, FinalBalanceDeduction)
+    assert (callback.final_balance_deduction.quota, callback.final_balance_deduction.list_price) == ("0.028", "0.028")
 
 
 @pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
@@ -103,3 +108,31 @@ def test_request_validation_refuses_non_json_numbers(spec: Spec, constant: bytes
     with pytest.raises(RequestValidationError, match="not valid JSON") as caught:
         spec.validate_request("POST", "/v1/images/generations", content_type="application/json", body=body)
     assert (caught.value.status, caught.value.api_code) == (400, 1200)
+
+
+def test_the_request_examples_cover_the_2026_fields(spec: Spec) -> None:
+    """The examples show a user each model and the fields the 2026 edition added."""
+    _, _, create = spec.operation("createImageTask")
+    examples = [e["value"] for e in create["requestBody"]["content"]["application/json"]["examples"].values()]
+    assert {e.get("model_name") for e in examples} >= {"kling-v3", "kling-v2-1"}
+    assert any(e.get("element_list") for e in examples)
+    assert any(e.get("watermark_info") for e in examples)
+    succeed = spec.examples("getImageTask", 200)["succeed"]["data"]
+    assert {"final_unit_deduction", "final_balance_deduction", "watermark_info", "task_info"} <= set(succeed)
+    assert all("watermark_url" in image for image in succeed["task_result"]["images"])
+
+
+def test_the_model_name_of_a_request_is_open(spec: Spec) -> None:
+    """Any model name is a valid request (the server answers one it does not have); the listed ones stay an enum
+    for the generated client."""
+    from kling_api.models import CreateImageTaskRequest, ModelName
+
+    for model in ("kling-v3", "kling-v9", "kling-v1"):
+        body = {"prompt": "x", "model_name": model}
+        spec.validate_request(
+            "POST", "/v1/images/generations", content_type="application/json", body=json.dumps(body).encode()
+        )
+        request = CreateImageTaskRequest.from_dict(body)
+        assert request.to_dict() == body
+        assert isinstance(request.model_name, ModelName)
+        assert request.model_name.is_known == (model == "kling-v3")

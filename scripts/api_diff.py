@@ -5,10 +5,12 @@
 
 The spec part compares `git show BASE:openapi/kling-images.yaml` with the working tree's spec; the Python part
 runs `griffe check` on `kling_api` (the generated client: regenerate it first, `make generate`) and on `kling`
-(the SDK), each against the same BASE. The default BASE is the latest tag reachable from HEAD (the last
+(the SDK), each against the same BASE; griffe lists breakages only (a removed or moved name, a parameter made
+required, ...), never additions. The default BASE is the latest tag reachable from HEAD (the last
 release: what changes for its users), else HEAD (what your uncommitted edit changes). The command always
 prints everything and ends with one summary line; it exits 0 whatever it finds (it is a report, not a gate),
-and 2 when it cannot compare at all (an unknown BASE, no spec there).
+and 2 when it cannot compare at all (an unknown BASE, say in a shallow clone; no spec there). A griffe run
+that fails (rather than finding breakages) is said so in the summary, never counted as "0 breaking".
 
 Classification: BREAKING means code or requests that worked with the client generated from BASE can fail
 with the new spec (a request the server now refuses, a keyword, class or enum member that disappears, an
@@ -19,7 +21,9 @@ reverse: widening what it may hold is breaking for the code that reads it, narro
 
 - Operations: removed, BREAKING; added, non-breaking; operationId renamed, BREAKING (the generated module is
   named after it). Response status added, BREAKING (the old client does not parse it); removed, non-breaking.
-  Callback removed, BREAKING (the receiver is no longer called); added, non-breaking.
+  Callback removed, BREAKING (the receiver is no longer called); added, non-breaking. A request body removed,
+  or made required, BREAKING; a media type removed from a request, BREAKING, added, non-breaking (the
+  reverse for a response).
 - Security: a scheme removed or changed (type, scheme, bearerFormat, in, name, flows), BREAKING; added,
   non-breaking. An operation's alternative removed, BREAKING (callers using it are refused); an alternative
   added, non-breaking.
@@ -27,7 +31,8 @@ reverse: widening what it may hold is breaking for the code that reads it, narro
   added, BREAKING; a field removed, BREAKING (callers setting it lose the keyword and are refused); a field
   made required, BREAKING; made optional, non-breaking. In a response, a field added, required or not,
   non-breaking (the old client ignores it), unless the old schema refused unknown fields; a field removed,
-  BREAKING (code reading it finds nothing); made optional, BREAKING; made required, non-breaking.
+  BREAKING (code reading it finds nothing); made optional, BREAKING; made required, non-breaking. Deprecated
+  or no longer deprecated: non-breaking.
 - Types: a type removed from a request (integer -> string), BREAKING; one added (a union widened),
   non-breaking; the reverse for a response. `integer` is covered by `number`.
 - Enums: a value removed from a request enum, BREAKING (the generated member disappears and the server no
@@ -49,8 +54,9 @@ reverse: widening what it may hold is breaking for the code that reads it, narro
 - Cross-field rules (allOf members with if/then/else/not, or a schema's own if/then/not): a rule removed
   from a request, non-breaking (the request accepts more); a rule added, BREAKING, unless it provably holds
   for every request the old spec accepted: the old schema refused unknown fields (additionalProperties
-  false) and the rule can only bite a field this same change adds (a rule on the new `element_list` cannot
-  refuse a request written before `element_list` existed). In a response a rule added or removed is
+  false) and the rule holds for any body without the fields this same change adds, which is worked out from
+  its required/properties/if/then/else/not/allOf/anyOf (a limit on the new `element_list` cannot refuse a
+  request written before `element_list` existed; a rule requiring it can). In a response a rule added or removed is
   non-breaking: the generated client never checks cross-field rules when it parses. A rule whose text only
   changed (description, x-kling-error) is the same rule.
 - Extensions (`x-kling-capabilities`, `x-kling-pricing`, `x-kling-retired`, `x-kling-error`, any other

@@ -11,13 +11,6 @@ sends is one the spec allows)::
     inspect_image(open("cat.png", "rb").read())           # ImageInfo(format="PNG", width=..., height=...)
 """
 
-from ._constants import (
-    IMAGE_FORMATS,
-    MAX_IMAGE_BASE64_CHARS,
-    MAX_IMAGE_BYTES,
-    MAX_IMAGE_RATIO,
-    MIN_IMAGE_SIDE,
-)
 from ._capabilities import (
     Estimate,
     capability_problems,
@@ -25,6 +18,13 @@ from ._capabilities import (
     estimate_cost,
     known_models,
     retired_models,
+)
+from ._constants import (
+    IMAGE_FORMATS,
+    MAX_IMAGE_BASE64_CHARS,
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_RATIO,
+    MIN_IMAGE_SIDE,
 )
 from ._images import ImageInfo, inspect_base64_image, inspect_image
 from ._rules import (
@@ -58,8 +58,8 @@ __all__ = [
     "capability_problems",
     "create_request_defaults",
     "default_model",
-    "estimate_cost",
     "describe_error",
+    "estimate_cost",
     "inspect_base64_image",
     "inspect_create_body",
     "inspect_image",

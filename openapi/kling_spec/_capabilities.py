@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ._rules import CREATE_REQUEST_SCHEMA
-from ._spec import RequestValidationError, Spec, load_spec
+from ._spec import RequestValidationError, Spec, _shorten, load_spec
 
 _CAPABILITIES = "x-kling-capabilities"
 _PRICING = "x-kling-pricing"
@@ -66,9 +66,8 @@ def capability_problems(body: Mapping[str, Any], *, spec: Spec | None = None) ->
     problems: list[RequestValidationError] = []
     for field, reason in capabilities.get("unsupported", {}).items():
         if _is_set(body.get(field)):
-            problems.append(
-                RequestValidationError(f"body.{field}", f"is not supported by {model} ({' '.join(str(reason).split())})")
-            )
+            because = " ".join(str(reason).split())
+            problems.append(RequestValidationError(f"body.{field}", f"is not supported by {model} ({because})"))
     defaults = {name: prop["default"] for name, prop in schema["properties"].items() if "default" in prop}
     for field, allowed in capabilities.get("values", {}).items():
         value = body.get(field, defaults.get(field))
@@ -76,7 +75,7 @@ def capability_problems(body: Mapping[str, Any], *, spec: Spec | None = None) ->
             problems.append(
                 RequestValidationError(
                     f"body.{field}",
-                    f"{value} is not supported by {model} (it supports {', '.join(str(v) for v in allowed)})",
+                    f"{_shorten(str(value))} is not supported by {model} (it supports {', '.join(map(str, allowed))})",
                 )
             )
     return problems
@@ -84,7 +83,11 @@ def capability_problems(body: Mapping[str, Any], *, spec: Spec | None = None) ->
 
 @dataclass(frozen=True)
 class Estimate:
-    """What a create request is expected to cost, from the spec's price table."""
+    """What a create request is expected to cost, from the spec's price table.
+
+    ``usd`` is the list price at the table's rate, as the pricing page writes it (``Decimal("0.112")``, never
+    ``0.1120``); what a task really took is in its ``final_unit_deduction`` and ``final_balance_deduction``.
+    """
 
     model: str
     units_per_image: int
@@ -103,7 +106,24 @@ def estimate_cost(body: Mapping[str, Any], *, spec: Spec | None = None) -> Estim
         return None
     kind = "image_to_image" if _is_set(body.get("image")) else "text_to_image"
     per_image = int(prices[kind])
-    n = body.get("n", schema["properties"]["n"]["default"])
-    images = n if isinstance(n, int) and not isinstance(n, bool) else 1
+    images = _image_count(body.get("n", schema["properties"]["n"]["default"]))
     units = per_image * images
-    return Estimate(model, per_image, images, units, Decimal(str(pricing["usd_per_unit"])) * units)
+    return Estimate(model, per_image, images, units, _plain(Decimal(str(pricing["usd_per_unit"])) * units))
+
+
+def _image_count(n: Any) -> int:
+    # JSON Schema counts 2.0 as an integer, and so does the validator: it is 2 images, not 1.
+    if isinstance(n, bool):
+        return 1
+    if isinstance(n, int):
+        return n
+    if isinstance(n, float) and n.is_integer():
+        return int(n)
+    return 1
+
+
+def _plain(amount: Decimal) -> Decimal:
+    """Trailing zeros dropped (0.1120 -> 0.112), never an exponent (70, not 7E+1)."""
+    normal = amount.normalize()
+    exponent = normal.as_tuple().exponent
+    return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal

@@ -31,7 +31,7 @@ CREATE_REQUEST_SCHEMA = "CreateImageTaskRequest"
 
 
 def create_request_defaults(spec: Spec | None = None) -> dict[str, Any]:
-    """The documented defaults of the create request, read from the spec (``{"model_name": "kling-v1", ...}``)."""
+    """The documented defaults of the create request, read from the spec (``{"model_name": "kling-v3", ...}``)."""
     spec = spec if spec is not None else load_spec()
     properties = spec.document["components"]["schemas"][CREATE_REQUEST_SCHEMA]["properties"]
     return {name: schema["default"] for name, schema in properties.items() if "default" in schema}

@@ -93,7 +93,27 @@ def _rule(error: ValidationError) -> str:
         return f"is not a valid {expected}"
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return error.message if len(repr(instance)) <= MAX_QUOTED_CHARS else error.message.split(" ", 1)[1]
+    if error.validator == "maxItems":
+        return f"has more than {expected} items"
+    if error.validator == "minItems":
+        return f"has fewer than {expected} items"
+    if error.validator == "anyOf" and (types := _types_refused(error)):
+        return f"must be of type {' or '.join(types)}, got {_json_type(instance)}"
     return _shorten(error.message, 2 * MAX_QUOTED_CHARS)
+
+
+def _types_refused(error: ValidationError) -> list[str]:
+    """The types an ``anyOf`` asked for, when every one of its branches refused the value's type (``model_name``
+    is any string: a number is told so, not "not valid under any of the given schemas"); [] otherwise."""
+    branches = error.validator_value if isinstance(error.validator_value, list) else []
+    refused: dict[int, str] = {}
+    for sub in error.context or []:
+        path = list(sub.relative_schema_path)
+        if sub.validator == "type" and not sub.relative_path and path and isinstance(path[0], int):
+            refused[path[0]] = str(sub.validator_value)
+    if not branches or len(refused) != len(branches):
+        return []
+    return sorted(set(refused.values()))
 
 
 def _quote(value: Any) -> str:

@@ -62,8 +62,10 @@ _VISIBLE_ASCII: Final = re.compile(r"[\x21-\x7e]+")
 # Unix seconds, as the sender writes them: ASCII digits (``\d`` would take any script's), no sign, no fraction.
 _UNIX_SECONDS: Final = re.compile(r"0|[1-9][0-9]{0,14}")
 _SIGNATURE_LIST: Final = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
-# A v1 entry is a Base64 HMAC-SHA256: 32 bytes, 44 characters. Anything else can never match.
-_V1_SIGNATURE: Final = re.compile(r"v1,[A-Za-z0-9+/]{43}=")
+# A v1 entry is a Base64 HMAC-SHA256: 32 bytes, 44 characters, in the one canonical spelling (the last character
+# before "=" carries 2 unused bits, which must be 0). Anything else can never match: it is not handed to the
+# library, whose 1.1 release decodes entries leniently (a spelling with those bits set matched there).
+_V1_SIGNATURE: Final = re.compile(r"v1,[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=")
 _BASE64: Final = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _SECRET_RULE: Final = (
     f"must be the webhook secret as the console shows it: {WEBHOOK_SECRET_PREFIX!r} followed by its Base64 key"

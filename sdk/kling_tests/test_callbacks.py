@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from kling import ValidationError
 from kling._callbacks import parse_callback
 from kling._constants import CALLBACK_MAX_BYTES, CALLBACK_MAX_DEPTH
-from kling_api.models import ImageTaskCallback, TaskStatus
+from kling_api.models import FinalBalanceDeduction, ImageTaskCallback, TaskStatus
 from kling_spec import load_spec
 
 SPEC = load_spec()
@@ -58,6 +58,14 @@ def test_the_succeed_shape_carries_the_image_urls() -> None:
     ]
 
 
+def test_the_succeed_shape_carries_the_charge() -> None:
+    callback = parse_callback(as_bytes(SUCCEED))
+
+    assert callback.final_unit_deduction == SUCCEED["final_unit_deduction"]
+    assert isinstance(callback.final_balance_deduction, FinalBalanceDeduction)
+    assert callback.final_balance_deduction.to_dict() == SUCCEED["final_balance_deduction"]
+
+
 def test_an_unknown_task_status_is_accepted_for_forward_compatibility() -> None:
     callback = parse_callback(as_bytes(changed(task_status="queued", extra_field={"new": 1})))
 
@@ -97,6 +105,18 @@ BROKEN: list[tuple[str, Any, str, str]] = [
     ("no-task-id", as_bytes(changed(task_id=...)), "callback.task_id", "is required"),
     ("created-yesterday", as_bytes(changed(created_at="yesterday")), "callback.created_at", "not of type"),
     ("status-number", as_bytes(changed(task_status=5)), "callback.task_status", "not of type"),
+    (
+        "balance-as-number",
+        as_bytes(changed(final_balance_deduction={"quota": 0.028, "list_price": "0.028"})),
+        "callback.final_balance_deduction.quota",
+        "not of type",
+    ),
+    (
+        "balance-as-string",
+        as_bytes(changed(final_balance_deduction="0.028")),
+        "callback.final_balance_deduction",
+        "not of type",
+    ),
     (
         "image-without-url",
         as_bytes(changed(task_result={"images": [{"index": 0}]})),

@@ -76,6 +76,8 @@ class CreateImageTaskRequest:
     element_list: list[ElementReference] | Unset = UNSET
     """ Elements of the element library to use as references. Elements and
     reference images together are at most 10, so at most 9 beside an `image`.
+    The capability map gives Subject Control, taken to be this field
+    [inference], to Kling Image 3.0 (`kling-v3`) only, not to Kling Image 2.1.
      """
     resolution: Resolution | Unset = UNSET
     """ Resolution: `1k` (1K standard) or `2k` (2K high-res). Both models of this endpoint have both. """

@@ -148,7 +148,7 @@ def _setup_logging(ctx: click.Context, verbosity: int) -> None:
 @click.option("-v", "--verbose", count=True, help="Log requests to stderr (-v info, -vv debug).")
 @click.version_option(package_name="kling-client", prog_name="kling")
 @click.pass_context
-def cli(ctx: click.Context, base_url: str | None, api_key: str | None, json_output: bool, verbose: int) -> None:
+def cli(ctx: click.Context, base_url: str | None, json_output: bool, verbose: int, api_key: str | None = None) -> None:
     """Generate images with the Kling AI API (or a local emulator), from the command line."""
     ctx.obj = CliState(output=Output(json_mode=json_output), base_url_flag=base_url, api_key_flag=api_key)
     _setup_logging(ctx, verbose)
