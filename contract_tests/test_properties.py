@@ -13,12 +13,13 @@ import os
 from typing import Any
 
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from kling_api.api.images import create_image_task, list_image_tasks
 from kling_api.models import CreateImageTaskRequest, CreateImageTaskResponse, ImageTaskListResponse
 from kling_auth import authenticated_client
-from kling_spec import SPEC_PATH, load_spec
+from kling_spec import SPEC_PATH, RequestValidationError, load_spec
+from kling_spec._spec import check_json_limits
 
 from .spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
 
@@ -41,10 +42,22 @@ def _mock_and_client() -> tuple[SpecMock, Any]:
     return mock, client
 
 
+def _beyond_json_limits(body: Any) -> bool:
+    """Whether kling_spec refuses the body before its schema sees it: an integer of 64 bits or more, nesting deeper
+    than 32 levels (no field of the API comes close). The spec's open objects (``watermark_info`` takes any
+    extra key) let schemathesis generate such values; test_odd_values.py covers them."""
+    try:
+        check_json_limits(body, "body")
+    except RequestValidationError:
+        return True
+    return False
+
+
 @PROPERTY_SETTINGS
 @given(case=SCHEMA["/v1/images/generations"]["POST"].as_strategy())
 def test_generated_create_bodies_reach_the_wire_unchanged(case: Any) -> None:
     body = case.body
+    assume(not _beyond_json_limits(body))
     mock, client = _mock_and_client()
     mock.replay("createImageTask", (200, "submitted"))
 

@@ -77,6 +77,7 @@ DOCUMENTED_REFUSALS: dict[str, re.Pattern[str]] = {
     "POST /v1/images/generations": re.compile(
         r"^body\.image: |^body\.external_task_id: duplicate external_task_id|\(the emulator's limit\)$"
         r"|^body\.\w+: (?:.* )?is not supported by kling-|^The model '.*' has been discontinued and is no longer available\.$"
+        r"|^body\.element_list\.\d+\.[^:]*: is an integer out of range \(beyond 64 bits\)$"
     ),
     "GET /v1/images/generations/{task_id}": re.compile(r"^Task not found by id/external id: "),
 }

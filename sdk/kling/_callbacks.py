@@ -233,7 +233,7 @@ def _verified_text(body: object, headers: WebhookHeaders | None, secret: object)
             {_ID: found[_ID], _TIMESTAMP: str(timestamp), _SIGNATURE: " ".join(entries)},
             json_parse=False,
         )
-    except WebhookVerificationError:
+    except WebhookVerificationError:  # ours are the library's too: never re-labelled below
         raise
     except standardwebhooks.WebhookVerificationError:
         which = "the signature does not" if len(entries) == 1 else f"none of the {len(entries)} signatures"

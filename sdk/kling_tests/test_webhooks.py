@@ -345,7 +345,7 @@ HOSTILE: list[tuple[str, Any, type[KlingError], str]] = [
     # (id, headers, error, words)
     (
         "huge-id",
-        with_header("webhook-id", "m" * 10_000_000),
+        with_header("webhook-id", "m" * 1_000_000),
         WebhookHeadersError,
         f"longer than {WEBHOOK_MAX_HEADER_CHARS}",
     ),
