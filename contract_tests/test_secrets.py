@@ -9,6 +9,7 @@ or the secret in its message, repr, args or the exceptions chained to it; the cl
 
 from __future__ import annotations
 
+import base64
 import inspect
 import json
 import logging
@@ -16,7 +17,9 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,7 @@ import jwt
 import kling
 import kling_auth
 import pytest
+import standardwebhooks
 from kling import _errors as sdk_errors
 from kling.cli._config import Keys
 from kling_api.models import ImageTask
@@ -37,6 +41,7 @@ SPEC = load_spec()
 ACCESS_KEY = "secrets-test-access-key"
 SECRET_KEY = "secrets-test-secret-key-0123456789abcdef"
 SECRETS_API_KEY = "secrets-test-api-key-0123456789abcdef"
+SECRETS_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"secrets-test-webhook-key-0123456789").decode()
 BASE_URL = "https://api-singapore.klingai.com"
 TASK_ID = "783510947463159851"
 #: Not named like a secret: only the private guards below may know it (the session guard would fail the run).
@@ -267,6 +272,8 @@ def _auth_flows() -> Iterator[BaseException]:
         lambda: kling_auth.verify_authorization("", SECRET_KEY),
         lambda: kling_auth.KlingAuth(ACCESS_KEY, f" {SECRET_KEY}"),
         lambda: kling.Kling(ACCESS_KEY, ""),
+        lambda: kling.Kling(api_key=f" {SECRETS_API_KEY} "),
+        lambda: kling.Kling(api_key=SECRETS_API_KEY + "\n"),
     ]
     for attempt in tries:
         try:
@@ -275,6 +282,30 @@ def _auth_flows() -> Iterator[BaseException]:
             yield error
         else:
             raise AssertionError("expected a refusal")
+
+
+def _webhook_flows() -> Iterator[BaseException]:
+    """Every refusal of a signed callback: none may repeat the webhook secret, its key or a signature made with it."""
+    body = json.dumps({"task_id": TASK_ID, "task_status": "succeed", "created_at": 1, "updated_at": 2})
+    now = int(time.time())
+    good = standardwebhooks.Webhook(SECRETS_WEBHOOK_SECRET).sign("msg-1", datetime.fromtimestamp(now, tz=UTC), body)
+    signed = {"webhook-id": "msg-1", "webhook-timestamp": str(now), "webhook-signature": good}
+    tries: list[dict[str, Any]] = [
+        {"headers": {**signed, "webhook-signature": "v1," + "A" * 43 + "="}},  # no signature matches
+        {"headers": {**signed, "webhook-timestamp": str(now - 3600)}},  # stale
+        {"headers": {key: value for key, value in signed.items() if key != "webhook-id"}},  # a header missing
+        {"headers": signed, "body": body.replace("succeed", "failed")},  # tampered
+        {"headers": signed, "secret": SECRETS_WEBHOOK_SECRET[:-4] + "!!!!"},  # not Base64: the secret's own check
+    ]
+    for attempt in tries:
+        with pytest.raises(kling.KlingError) as caught:
+            kling.parse_callback(
+                attempt.get("body", body),
+                headers=attempt["headers"],
+                secret=attempt.get("secret", SECRETS_WEBHOOK_SECRET),
+            )
+        assert good.removeprefix("v1,") not in "".join(_texts(caught.value))
+        yield caught.value
 
 
 def _texts(error: BaseException) -> Iterator[str]:
@@ -296,6 +327,9 @@ def _texts(error: BaseException) -> Iterator[str]:
 def _assert_clean(what: str, texts: Iterator[str], tokens: list[str]) -> None:
     for text in texts:
         assert SECRET_KEY not in text, what
+        assert SECRETS_API_KEY not in text, what
+        assert SECRETS_WEBHOOK_SECRET not in text, what
+        assert SECRETS_WEBHOOK_SECRET.removeprefix("whsec_") not in text, what
         for token in tokens:
             assert token not in text, what
             assert token.split(".")[2] not in text, what  # not even the signature
@@ -326,6 +360,7 @@ def test_no_exception_of_the_sdk_or_the_auth_plugin_repeats_a_token_or_the_secre
         _assert_clean(name, _texts(caught.value), echo.tokens)
     raised.append(_download_flow(tmp_path))
     raised.extend(_auth_flows())
+    raised.extend(_webhook_flows())
     tokens.append(kling_auth.sign_token(ACCESS_KEY, SECRET_KEY, now=1_000_000))
     for error in raised:
         _assert_clean(type(error).__name__, _texts(error), tokens)
