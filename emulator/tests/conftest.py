@@ -122,7 +122,7 @@ def api_client(app: Starlette, headers: dict[str, str] | None = None) -> httpx.A
 @pytest.fixture(autouse=True)
 def _no_environment_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     # A developer's own keys must never change what the emulator accepts in a test.
-    for name in ("KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_BASE_URL"):
+    for name in ("KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_API_KEY", "KLING_WEBHOOK_SECRET", "KLING_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
 
 

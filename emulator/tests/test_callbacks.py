@@ -1,11 +1,15 @@
-"""Callbacks: one POST per status change, the documented payload, loopback hosts only."""
+"""Callbacks: one POST per status change, the documented payload, loopback hosts only, signed when asked."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -14,9 +18,10 @@ import anyio
 import httpx
 import pytest
 from kling_emulator import FAULT_HEADER, Emulator, loopback_host
+from standardwebhooks import Webhook, WebhookVerificationError
 from starlette.applications import Starlette
 
-from .conftest import GENERATIONS, SPEC, CapturedCallbacks, FakeClock, api_client, bearer
+from .conftest import GENERATIONS, SPEC, START, CapturedCallbacks, FakeClock, api_client, bearer
 
 CALLBACK_URL = "http://127.0.0.1:9/kling/callback"
 CALLBACK_VALIDATOR = SPEC.validator(SPEC.schema_pointer("ImageTaskCallback"))
@@ -93,8 +98,6 @@ async def test_the_ticker_sends_callbacks_without_requests(
     make_app: Callable[..., Starlette], callbacks: CapturedCallbacks
 ) -> None:
     # The real clock and the app's lifespan (which runs the ticker), as under uvicorn.
-    import time
-
     app = make_app(clock=time.time, processing_after=0.05, succeed_after=0.1, tick_interval=0.01)
     emulator: Emulator = app.state.emulator
     async with app.router.lifespan_context(app), api_client(app, bearer()) as client:
@@ -239,3 +242,182 @@ async def test_callbacks_reach_a_real_loopback_receiver_ignoring_proxies(
     payload = json.loads(received[0])
     _assert_valid_callback(payload)
     assert payload["task_status"] == "submitted"
+
+
+# -- signed callbacks (Standard Webhooks) ------------------------------------------------------------------
+
+WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"emulator-test-webhook-secret-32b").decode()
+SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+
+
+def _documented_signature(secret: str, headers: Mapping[str, str], body: bytes) -> str:
+    """The recipe of the callbacks page, by hand: HMAC-SHA256 of ``{id}.{timestamp}.{body}`` keyed with the
+    Base64-decoded part of the secret after ``whsec_``, Base64-encoded, after ``v1,``."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+@contextmanager
+def _verifying_receiver(secret: str) -> Iterator[tuple[str, list[tuple[dict[str, str], bytes]], list[str]]]:
+    """A real loopback HTTP server that verifies each callback with the standardwebhooks library, as a user's
+    receiver would: (url, [(headers, raw body) of each verified callback], [why each refused one was refused])."""
+    webhook = Webhook(secret)
+    verified: list[tuple[dict[str, str], bytes]] = []
+    refused: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            headers = dict(self.headers.items())
+            try:
+                webhook.verify(body, headers)
+            except WebhookVerificationError as error:
+                refused.append(str(error))
+                self.send_response(400)
+            else:
+                verified.append((headers, body))
+                self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/kling/callback", verified, refused
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def test_with_a_webhook_secret_every_callback_verifies_at_a_real_receiver(
+    make_app: Callable[..., Starlette],
+) -> None:
+    # The real clock (the library checks the timestamp against it) and the real network stack, to loopback.
+    app = make_app(
+        webhook_secret=WEBHOOK_SECRET, clock=time.time, callback_transport=None, processing_after=0, succeed_after=0
+    )
+    with _verifying_receiver(WEBHOOK_SECRET) as (url, verified, refused):
+        async with api_client(app, bearer()) as client:
+            task_id = await _create(client, n=2, callback_url=url)
+
+    assert refused == []
+    payloads = [json.loads(body) for _, body in verified]
+    assert [payload["task_status"] for payload in payloads] == ["submitted", "processing", "succeed"]
+    assert all(payload["task_id"] == task_id for payload in payloads)
+    ids = [headers["webhook-id"] for headers, _ in verified]
+    assert len(set(ids)) == 3  # one id per delivery
+    for headers, _ in verified:
+        assert abs(int(headers["webhook-timestamp"]) - time.time()) < 60  # Unix seconds, not ms
+        assert headers["webhook-signature"].startswith("v1,")
+
+
+async def test_the_signature_covers_the_exact_bytes_sent(
+    make_app: Callable[..., Starlette], clock: FakeClock, callbacks: CapturedCallbacks
+) -> None:
+    app = make_app(webhook_secret=WEBHOOK_SECRET)
+    async with api_client(app, bearer(clock)) as client:
+        await _create(client, external_task_id="order-signed")
+        clock.advance(5)
+        await client.get(GENERATIONS)
+
+    assert callbacks.statuses == ["submitted", "processing", "succeed"]
+    # When each was sent (the processing one went out with the succeed one, at the request 5 s in).
+    for request, sent_at in zip(callbacks.requests, (START, START + 5, START + 5), strict=True):
+        headers = {name: request.headers[name] for name in SIGNATURE_HEADERS}
+        # The emulator's clock, in whole seconds.
+        assert headers["webhook-timestamp"] == str(int(sent_at))
+        assert headers["webhook-id"].isdigit()
+        assert headers["webhook-signature"] == _documented_signature(WEBHOOK_SECRET, headers, request.content)
+        # Another body, or another secret, does not verify.
+        tampered = request.content.replace(b"order-signed", b"order-signex")
+        assert headers["webhook-signature"] != _documented_signature(WEBHOOK_SECRET, headers, tampered)
+        other = "whsec_" + base64.b64encode(b"another-secret-of-thirty-two-by!").decode()
+        assert headers["webhook-signature"] != _documented_signature(other, headers, request.content)
+
+
+async def test_without_a_webhook_secret_callbacks_carry_no_signature(
+    client: httpx.AsyncClient, clock: FakeClock, callbacks: CapturedCallbacks
+) -> None:
+    await _create(client)
+    clock.advance(5)
+    await client.get(GENERATIONS)
+
+    assert len(callbacks.requests) == 3
+    for request in callbacks.requests:
+        assert not [name for name in request.headers if name.lower().startswith("webhook-")]
+
+
+async def test_the_webhook_secret_comes_from_the_environment(
+    make_app: Callable[..., Starlette], clock: FakeClock, callbacks: CapturedCallbacks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KLING_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    app = make_app()
+    async with api_client(app, bearer(clock)) as client:
+        await _create(client)
+
+    [request] = callbacks.requests
+    headers = {name: request.headers[name] for name in SIGNATURE_HEADERS}
+    assert headers["webhook-signature"] == _documented_signature(WEBHOOK_SECRET, headers, request.content)
+
+
+async def test_signing_can_be_turned_on_and_off_while_running(
+    make_app: Callable[..., Starlette], clock: FakeClock, callbacks: CapturedCallbacks
+) -> None:
+    app = make_app()
+    emulator: Emulator = app.state.emulator
+    async with api_client(app, bearer(clock)) as client:
+        emulator.set_webhook_secret(WEBHOOK_SECRET)
+        await _create(client)
+        emulator.set_webhook_secret(None)
+        await _create(client)
+        emulator.set_webhook_secret(WEBHOOK_SECRET)
+        emulator.reset()  # back to how it was built: unsigned
+        await _create(client)
+
+    assert ["webhook-signature" in request.headers for request in callbacks.requests] == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        base64.b64encode(b"no-prefix-secret-of-32-bytes-len").decode(),
+        "whsec_",
+        "whsec_not base64!",
+        "whsec_" + base64.b64encode(b"valid").decode()[:-1],  # Base64 cut short
+    ],
+)
+def test_a_webhook_secret_that_is_not_one_is_refused_without_showing_it(
+    make_app: Callable[..., Starlette], secret: str
+) -> None:
+    with pytest.raises(ValueError, match="webhook_secret must be 'whsec_' followed by Base64") as refused:
+        make_app(webhook_secret=secret)
+    encoded = secret.removeprefix("whsec_")
+    assert not encoded or encoded not in str(refused.value)
+    app = make_app()
+    with pytest.raises(ValueError, match="webhook_secret"):
+        app.state.emulator.set_webhook_secret(secret)
+    assert app.state.emulator.config.webhook_secret is None  # nothing changed
+
+
+async def test_the_webhook_secret_is_never_logged_or_shown(
+    make_app: Callable[..., Starlette],
+    clock: FakeClock,
+    callbacks: CapturedCallbacks,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    callbacks.status_code = 500  # logged as a failed delivery
+    app = make_app(webhook_secret=WEBHOOK_SECRET)
+    emulator: Emulator = app.state.emulator
+    async with api_client(app, bearer(clock)) as client:
+        await _create(client)
+
+    encoded = WEBHOOK_SECRET.removeprefix("whsec_")
+    assert "answered HTTP 500" in caplog.text
+    for text in (caplog.text, repr(emulator.config), repr(emulator.callbacks.signer)):
+        assert encoded not in text
+    assert "signed_callbacks=True" in repr(emulator.config)

@@ -389,6 +389,28 @@ async def test_ids_echoed_in_error_messages_are_cut(client: httpx.AsyncClient) -
     assert assert_error(unknown, 400, 1201) == "Task not found by id/external id: " + "q" * 64 + "…"
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        "m" * 1_000_000,
+        "kling-v3\n",
+        "kling-v3\u0000",
+        "kling-v1 ",
+        "../../etc/passwd",
+        "kling-v3; DROP TABLE",
+        "\u202ekling",
+    ],
+)
+async def test_a_hostile_model_name_is_a_short_404(client: httpx.AsyncClient, emulator: Emulator, model: str) -> None:
+    # model_name is open in the schema: whatever string it is, the answer is the documented 404/1203, quoting
+    # at most 64 characters of it, and no task is made.
+    response = await client.post(GENERATIONS, json={"prompt": "a cat", "model_name": model})
+
+    message = assert_error(response, 404, 1203)
+    assert message == "requested resource does not exist: model " + model[:64] + ("…" if len(model) > 64 else "")
+    assert len(emulator.tasks) == 0
+
+
 async def test_no_error_message_quotes_a_megabyte(client: httpx.AsyncClient) -> None:
     body = b'{"prompt": "a cat", "' + b"k" * 1_000_000 + b'": 1}'
 

@@ -1,4 +1,4 @@
-"""Changing a running app (what kling_testing's fixture does per test): queued faults, moderation, timeline, slots.
+"""Changing a running app (what kling_testing's fixture does per test): faults, moderation, timeline, slots, keys.
 
 The same app serves before and after each change; reset() undoes them all.
 """
@@ -8,8 +8,9 @@ from __future__ import annotations
 import httpx
 import pytest
 from kling_emulator import FAULT_HEADER, Emulator, Fault, FaultConfig
+from starlette.applications import Starlette
 
-from .conftest import GENERATIONS, FakeClock
+from .conftest import GENERATIONS, FakeClock, api_client
 
 
 async def _create(client: httpx.AsyncClient, **body: object) -> httpx.Response:
@@ -123,3 +124,25 @@ async def test_reset_undoes_every_change(client: httpx.AsyncClient, emulator: Em
     clock.advance(5)
 
     assert [await _status(client, task_id) for task_id in tasks] == ["succeed"] * 5
+
+
+async def test_the_api_keys_can_change_while_running_and_reset_restores_them(
+    app: Starlette, emulator: Emulator, client: httpx.AsyncClient
+) -> None:
+    async def answer(api_key: str) -> int:
+        async with api_client(app, {"Authorization": f"Bearer {api_key}"}) as other:
+            status: int = (await other.get(GENERATIONS)).status_code
+            return status
+
+    emulator.set_api_keys(["first-api-key"])
+    assert await answer("first-api-key") == 200
+    emulator.set_api_keys(["second-api-key"])
+    assert (await answer("first-api-key"), await answer("second-api-key")) == (401, 200)
+    assert (await client.get(GENERATIONS)).status_code == 200  # the key pair's tokens are untouched
+    with pytest.raises(ValueError, match="spaces"):
+        emulator.set_api_keys(["has spaces"])
+    assert await answer("second-api-key") == 200  # a refused change changes nothing
+
+    emulator.reset()
+
+    assert await answer("second-api-key") == 401

@@ -76,8 +76,9 @@ with SETTINGS_FILE.open("rb") as settings_file:
 DOCUMENTED_REFUSALS: dict[str, re.Pattern[str]] = {
     "POST /v1/images/generations": re.compile(
         r"^body\.image: |^body\.external_task_id: duplicate external_task_id|\(the emulator's limit\)$"
-        r"|^body\.\w+: (?:.* )?is not supported by kling-|^The model '.*' has been discontinued and is no longer available\.$"
-        r"|^body\.element_list\.\d+\.[^:]*: is an integer out of range \(beyond 64 bits\)$"
+        r"|^body\.\w+: (?:.* )?is not supported by kling-"
+        r"|^The model '.*' has been discontinued and is no longer available\.$"
+        r"|^body\.[^:]*: is an integer out of range \(beyond 64 bits\)$"
     ),
     "GET /v1/images/generations/{task_id}": re.compile(r"^Task not found by id/external id: "),
 }

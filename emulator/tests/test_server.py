@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import socket
 import time
@@ -10,7 +11,7 @@ from typing import Any
 import httpx
 import kling_emulator.__main__ as cli
 import pytest
-from kling_emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, FAULT_HEADER, create_app, run_emulator
+from kling_emulator import DEMO_ACCESS_KEY, DEMO_API_KEY, DEMO_SECRET_KEY, FAULT_HEADER, create_app, run_emulator
 
 from .conftest import ACCESS_KEY, GENERATIONS, SECRET_KEY, CapturedCallbacks, bearer
 
@@ -75,12 +76,15 @@ def test_the_cli_prints_the_demo_keys_when_none_are_given(
     out = capsys.readouterr().out
     assert DEMO_ACCESS_KEY in out
     assert DEMO_SECRET_KEY in out
+    assert DEMO_API_KEY in out
     assert "http://127.0.0.1:9999" in out
     assert (served["host"], served["port"]) == ("127.0.0.1", 9999)
     emulator = served["app"].state.emulator
     assert emulator.config.slots == 7
     assert emulator.config.succeed_after == 0.5
     assert dict(emulator.config.keys) == {DEMO_ACCESS_KEY: DEMO_SECRET_KEY}
+    assert emulator.config.api_keys == {DEMO_API_KEY}
+    assert emulator.config.webhook_secret is None
 
 
 def test_the_cli_never_prints_a_given_secret(
@@ -106,8 +110,61 @@ def test_the_cli_takes_keys_from_the_environment(
     assert dict(served["app"].state.emulator.config.keys) == {ACCESS_KEY: SECRET_KEY}
 
 
+API_KEY = "cli-api-key-0123456789abcdef"
+WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"cli-test-webhook-secret-32-bytes").decode()
+
+
+def test_the_cli_takes_an_api_key_and_a_webhook_secret_and_never_prints_them(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    served = _run_cli(monkeypatch, "--api-key", API_KEY, "--webhook-secret", WEBHOOK_SECRET)
+
+    out = capsys.readouterr().out
+    assert "the API key given on the command line" in out
+    assert "callbacks signed" in out
+    for secret in (API_KEY, WEBHOOK_SECRET.removeprefix("whsec_"), DEMO_SECRET_KEY, DEMO_API_KEY):
+        assert secret not in out
+    config = served["app"].state.emulator.config
+    assert config.api_keys == {API_KEY}
+    assert dict(config.keys) == {}  # an API key given: no demo pair beside it
+    assert config.webhook_secret == WEBHOOK_SECRET
+
+
+def test_the_cli_takes_the_api_key_and_webhook_secret_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KLING_API_KEY", API_KEY)
+    monkeypatch.setenv("KLING_WEBHOOK_SECRET", WEBHOOK_SECRET)
+
+    served = _run_cli(monkeypatch, "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY)
+
+    out = capsys.readouterr().out
+    assert "$KLING_API_KEY" in out
+    assert "$KLING_WEBHOOK_SECRET" in out
+    for secret in (API_KEY, WEBHOOK_SECRET.removeprefix("whsec_"), SECRET_KEY):
+        assert secret not in out
+    config = served["app"].state.emulator.config
+    assert (dict(config.keys), config.api_keys) == ({ACCESS_KEY: SECRET_KEY}, {API_KEY})
+    assert config.webhook_secret == WEBHOOK_SECRET
+
+
+def test_the_cli_refuses_a_webhook_secret_that_is_not_one_without_printing_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "serve", lambda *args, **kwargs: None)
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--webhook-secret", "not-a-whsec-secret-value"])
+
+    assert exited.value.code == 2
+    output = capsys.readouterr()
+    assert "webhook_secret must be 'whsec_'" in output.err
+    assert "not-a-whsec-secret-value" not in output.out + output.err
+
+
 @pytest.mark.parametrize(
-    "argv", [["--access-key", "only-one"], ["--slots", "0"], ["--error-rate", "2"], ["--port", "x"]]
+    "argv",
+    [["--access-key", "only-one"], ["--slots", "0"], ["--error-rate", "2"], ["--port", "x"], ["--api-key", ""]],
 )
 def test_the_cli_refuses_bad_options(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> None:
     monkeypatch.setattr(cli, "serve", lambda *args, **kwargs: None)
@@ -125,7 +182,12 @@ def test_logs_hold_no_secret_token_or_body(caplog: pytest.LogCaptureFixture) -> 
     token_headers = bearer()
     with (
         run_emulator(
-            keys={ACCESS_KEY: SECRET_KEY}, processing_after=0, succeed_after=0, callback_transport=callbacks.transport
+            keys={ACCESS_KEY: SECRET_KEY},
+            api_keys=[API_KEY],
+            webhook_secret=WEBHOOK_SECRET,
+            processing_after=0,
+            succeed_after=0,
+            callback_transport=callbacks.transport,
         ) as base_url,
         httpx.Client(base_url=base_url, headers=token_headers, trust_env=False) as http,
     ):
@@ -133,12 +195,15 @@ def test_logs_hold_no_secret_token_or_body(caplog: pytest.LogCaptureFixture) -> 
             body = {"prompt": marker, "callback_url": callback_url, "external_task_id": callback_url}
             assert http.post(GENERATIONS, json=body).status_code == 200
         http.get(GENERATIONS, headers={"Authorization": "Bearer " + "x" * 40})  # a bad token
+        assert http.get(GENERATIONS, headers={"Authorization": f"Bearer {API_KEY}"}).status_code == 200
         with pytest.raises(httpx.TransportError):
             http.get(GENERATIONS, headers={FAULT_HEADER: "drop"})
         http.get(GENERATIONS)
 
     logged = caplog.text
     assert "skipped" in logged  # something was logged at all
-    for secret in (SECRET_KEY, token_headers["Authorization"].split()[1], "x" * 40, marker, "token=abc"):
+    assert callbacks.requests  # and something was signed
+    secrets = (SECRET_KEY, token_headers["Authorization"].split()[1], "x" * 40, marker, "token=abc", API_KEY)
+    for secret in (*secrets, WEBHOOK_SECRET.removeprefix("whsec_")):
         assert secret not in logged
     assert "authorization" not in logged.lower()

@@ -25,13 +25,21 @@ from kling_emulator._constants import (
 )
 from kling_emulator._faults import FaultConfig
 from kling_emulator._rules import unknown_model
-from kling_spec import MAX_IMAGE_BASE64_CHARS, create_request_defaults
+from kling_spec import (
+    MAX_IMAGE_BASE64_CHARS,
+    create_request_defaults,
+    default_model,
+    estimate_cost,
+    known_models,
+    retired_models,
+)
 from starlette.applications import Starlette
 
 from .conftest import BASE_URL, GENERATIONS, SPEC, FakeClock, api_client, bearer
 
 SCHEMAS: Mapping[str, Any] = SPEC.document["components"]["schemas"]
-CREATE = SCHEMAS["CreateImageTaskRequest"]["properties"]
+CREATE_SCHEMA = SCHEMAS["CreateImageTaskRequest"]
+CREATE = CREATE_SCHEMA["properties"]
 
 #: A row of the error table in ErrorResponse's description: "| 401 | 1000 | authentication failed | ... |".
 _ROW = re.compile(r"^\|\s*(\d{3})\s*\|\s*(\d{4})\s*\|([^|]+)\|", re.MULTILINE)
@@ -97,19 +105,27 @@ def test_every_aspect_ratio_of_the_spec_gives_an_image_of_that_shape(aspect_rati
 
 def test_the_unknown_model_answer_is_the_specs_not_found_example() -> None:
     # The spec's NotFound example is the answer to a model the service does not have.
-    [example] = [
-        value["value"]
-        for value in SPEC.resolve(SPEC.document["components"]["responses"]["NotFound"])["content"]["application/json"][
-            "examples"
-        ].values()
-        if value["value"]["code"] == 1203
-    ]
+    examples = SPEC.document["components"]["responses"]["NotFound"]["content"]["application/json"]["examples"]
+    [example] = [value["value"] for value in examples.values() if value["value"]["code"] == 1203]
     model = example["message"].rpartition(" ")[2]
     assert model not in enum("ModelName")
 
     refused = unknown_model(model)
 
     assert (refused.status, refused.code, refused.message) == (404, 1203, example["message"])
+
+
+@pytest.mark.parametrize("model", known_models())
+def test_every_model_the_emulator_accepts_has_a_price_and_a_capability_entry(model: str) -> None:
+    # Without a price, the emulator's answers would carry no final_unit_deduction for the model's tasks.
+    body = {"prompt": "x", "model_name": model}
+    assert estimate_cost(body) is not None
+    assert model in CREATE_SCHEMA["x-kling-capabilities"]["models"]
+    assert model not in retired_models()
+
+
+def test_the_emulator_fills_in_the_specs_default_model() -> None:
+    assert CREATE["model_name"]["default"] == default_model() == "kling-v3"
 
 
 def test_answer_messages_are_the_specs_examples() -> None:

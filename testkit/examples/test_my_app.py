@@ -1,17 +1,20 @@
 """What a user of kling-client writes to test their own code offline: this file alone, in a folder of its own.
 
 No conftest.py, no setup: installing ``kling-client[emulator]`` (and pytest-asyncio for the async test) gives
-pytest the fixtures ``kling_emulator``, ``kling_client`` and ``async_kling_client``. The project's own suite
-copies this file into an empty folder and runs pytest there (testkit/kling_testing_tests/test_plugin.py).
+pytest the fixtures ``kling_emulator``, ``kling_client`` / ``kling_api_key_client`` (JWTs / the API key),
+``async_kling_client`` and ``kling_callback_receiver``. The project's own suite copies this file into an empty
+folder and runs pytest there (testkit/kling_testing_tests/test_plugin.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+import kling
 import pytest
-from kling import AccountError, AsyncKling, Kling, TaskFailedError, TaskTimeoutError
-from kling_testing import KlingEmulator
+from kling import AccountError, AsyncKling, Kling, TaskFailedError, TaskTimeoutError, WebhookVerificationError
+from kling_testing import CallbackReceiver, KlingEmulator
 from PIL import Image
 
 # -- the application code under test (in a real project it lives in your package) --------------------------
@@ -44,6 +47,12 @@ def is_ready(client: Kling, prompt: str) -> bool:
     except TaskTimeoutError:
         return False
     return True
+
+
+def handle_webhook(body: bytes, headers: Mapping[str, str], secret: str) -> str:
+    """Your callback endpoint: verify the signature over the raw body, then use the task; its status."""
+    callback = kling.parse_callback(body, headers=headers, secret=secret)  # WebhookVerificationError: answer 4xx
+    return callback.task_status.value
 
 
 # -- the tests ----------------------------------------------------------------------------------------------
@@ -93,10 +102,36 @@ def test_fast_task_is_ready(kling_client: Kling) -> None:
     assert is_ready(kling_client, "a lighthouse at dusk")
 
 
+def test_poster_with_the_api_key(kling_api_key_client: Kling, tmp_path: Path) -> None:
+    # Authenticated as Kling(api_key=...): the publisher's recommended mode, accepted beside the key pair.
+    _assert_posters(make_poster(kling_api_key_client, "a lighthouse at dusk", tmp_path))
+
+
 def test_code_that_reads_the_environment(
     kling_emulator: KlingEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     for name, value in kling_emulator.env().items():
         monkeypatch.setenv(name, value)
-    with Kling() as client:  # KLING_BASE_URL, KLING_ACCESS_KEY, KLING_SECRET_KEY
+    with Kling() as client:  # KLING_BASE_URL, and KLING_API_KEY (or KLING_ACCESS_KEY / KLING_SECRET_KEY)
         _assert_posters(make_poster(client, "a lighthouse at dusk", tmp_path))
+
+
+def test_webhook_handler_takes_signed_callbacks(
+    kling_client: Kling, kling_emulator: KlingEmulator, kling_callback_receiver: CallbackReceiver
+) -> None:
+    secret = kling_emulator.sign_callbacks()  # as the console's webhook secret does for the real service
+    kling_client.images.create("a lighthouse at dusk", callback_url=kling_callback_receiver.url)
+    callbacks = kling_callback_receiver.wait_for(3)  # submitted, processing, succeed
+    statuses = [handle_webhook(callback.body, callback.headers, secret) for callback in callbacks]
+    assert statuses == ["submitted", "processing", "succeed"]
+
+
+def test_webhook_handler_refuses_a_forged_callback(
+    kling_client: Kling, kling_emulator: KlingEmulator, kling_callback_receiver: CallbackReceiver
+) -> None:
+    secret = kling_emulator.sign_callbacks()
+    kling_client.images.create("a lighthouse at dusk", callback_url=kling_callback_receiver.url)
+    [callback] = kling_callback_receiver.wait_for(1)
+    forged = callback.body.replace(b'"submitted"', b'"succeed"')
+    with pytest.raises(WebhookVerificationError):
+        handle_webhook(forged, callback.headers, secret)

@@ -1,18 +1,29 @@
 """A pytest plugin for testing your own code against a local Kling emulator, offline and free.
 
 Installed with ``kling-client[emulator]``, pytest loads it by itself (entry point ``pytest11``, no
-``conftest.py`` needed) and offers three fixtures::
+``conftest.py`` needed) and offers these fixtures::
 
     def test_my_app(kling_client: kling.Kling, kling_emulator: KlingEmulator, tmp_path: Path) -> None:
         kling_emulator.inject_next(error=5001)  # the next API request answers 503/5001
         task = kling_client.images.generate("a red fox")
         assert kling_client.images.download(task, tmp_path)
 
-- ``kling_emulator``: a :class:`KlingEmulator`, the emulator of this test (``base_url``, ``access_key``,
-  ``secret_key``; faults, timeline and quota to set). Fresh for every test: no tasks, the whole quota free,
-  no faults, tasks that end at once.
-- ``kling_client``: a ``kling.Kling`` bound to it, closed after the test.
-- ``async_kling_client``: a ``kling.AsyncKling`` bound to it, for pytest-asyncio tests.
+- ``kling_emulator``: a :class:`KlingEmulator`, the emulator of this test (``base_url``; the credentials it
+  accepts: ``api_key``, and ``access_key``/``secret_key`` for signed JWTs; faults, timeline, quota, API key and
+  webhook secret to set). Fresh for every test: no tasks, the whole quota free, no faults, tasks that end at
+  once, callbacks unsigned.
+- ``kling_client``: a ``kling.Kling`` bound to it with the access/secret key pair (JWTs), closed after the test.
+- ``async_kling_client``: the same as a ``kling.AsyncKling``, for pytest-asyncio tests.
+- ``kling_api_key_client`` and ``async_kling_api_key_client``: the same, authenticated with the API key
+  (``Kling(api_key=...)``, the publisher's recommended mode).
+- ``kling_callback_receiver``: a :class:`CallbackReceiver` on loopback, a ``callback_url`` whose callbacks a test
+  reads back (raw body and headers), e.g. to check the code that verifies signed callbacks::
+
+    def test_my_webhook(kling_client, kling_emulator, kling_callback_receiver):
+        secret = kling_emulator.sign_callbacks()  # a fresh whsec_ secret, for this test
+        kling_client.images.create("a red fox", callback_url=kling_callback_receiver.url)
+        for callback in kling_callback_receiver.wait_for(3):
+            assert handle_webhook(callback.body, callback.headers, secret)  # your code: kling.parse_callback(...)
 
 One emulator serves the whole session (uvicorn in a thread, on a free loopback port); only its state is
 reset between tests. This module and :mod:`kling_testing.plugin` import nothing heavy: pytest imports the
@@ -28,10 +39,24 @@ from typing import TYPE_CHECKING, Final, Literal
 if TYPE_CHECKING:
     from kling_emulator import Emulator
 
+    from kling_testing._receiver import CallbackReceiver, ReceivedCallback
+
+
+def __getattr__(name: str) -> object:
+    # The receiver's module imports http.server: only when asked for (pytest imports this package in every run).
+    if name in ("CallbackReceiver", "ReceivedCallback"):
+        from kling_testing import _receiver
+
+        return getattr(_receiver, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "DEFAULT_PROCESSING_AFTER",
     "DEFAULT_SUCCEED_AFTER",
+    "CallbackReceiver",
     "KlingEmulator",
+    "ReceivedCallback",
 ]
 
 #: Seconds after creation when a test's task turns ``processing``, and when it ends (``succeed``, or ``failed``
@@ -48,34 +73,78 @@ DropMode = Literal["before", "after"]
 class KlingEmulator:
     """The local Kling emulator one test talks to: the ``kling_emulator`` fixture.
 
-    Point your code at ``base_url`` with ``access_key`` and ``secret_key`` (or use the ``kling_client`` /
-    ``async_kling_client`` fixtures, already bound to it). Every setter below lasts until the end of the test.
-    Faults apply to API requests (create, query, list), never to image downloads.
+    Point your code at ``base_url`` with ``api_key`` (``Authorization: Bearer <API key>``), or with
+    ``access_key`` and ``secret_key`` (signed JWTs): the emulator accepts both, as the service does. Or use the
+    client fixtures, already bound to it. Every setter below lasts until the end of the test. Faults apply to API
+    requests (create, query, list), never to image downloads.
     """
 
-    def __init__(self, emulator: Emulator, *, base_url: str, access_key: str, secret_key: str) -> None:
+    def __init__(
+        self, emulator: Emulator, *, base_url: str, access_key: str, secret_key: str, api_key: str | None = None
+    ) -> None:
         #: The emulator's state (``kling_emulator.Emulator``): its task store, its configuration.
         self.emulator = emulator
         self.base_url = base_url
         self.access_key = access_key
         self._secret_key = secret_key
+        self._api_key = api_key
 
     @property
     def secret_key(self) -> str:
         """The secret key the emulator accepts tokens signed with (random for each session)."""
         return self._secret_key
 
+    @property
+    def api_key(self) -> str:
+        """The API key the emulator accepts (random for each session, or the one of :meth:`set_api_key`)."""
+        if self._api_key is None:
+            raise RuntimeError("this emulator was set up without an API key: call set_api_key() first")
+        return self._api_key
+
+    @property
+    def webhook_secret(self) -> str | None:
+        """The secret this test's callbacks are signed with (:meth:`sign_callbacks`); None: they go unsigned."""
+        return self.emulator.config.webhook_secret
+
     def __repr__(self) -> str:
-        # Never the secret key: reprs end up in test reports and logs.
+        # Never the secret key, the API key or the webhook secret: reprs end up in test reports and logs.
         return f"KlingEmulator(base_url={self.base_url!r}, access_key={self.access_key!r})"
 
     def env(self) -> dict[str, str]:
-        """``KLING_BASE_URL``, ``KLING_ACCESS_KEY`` and ``KLING_SECRET_KEY`` for code that builds its own client
-        from the environment: ``for name, value in kling_emulator.env().items(): monkeypatch.setenv(name, value)``.
+        """``KLING_BASE_URL``, ``KLING_API_KEY``, ``KLING_ACCESS_KEY`` and ``KLING_SECRET_KEY`` for code that builds
+        its own client from the environment: ``for name, value in kling_emulator.env().items():
+        monkeypatch.setenv(name, value)``. Each credential is one the emulator accepts (``kling.Kling()`` picks the
+        API key), so a real key of yours in the environment is never the one used.
         """
-        from kling_auth import ACCESS_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV
+        from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV
 
-        return {BASE_URL_ENV: self.base_url, ACCESS_KEY_ENV: self.access_key, SECRET_KEY_ENV: self._secret_key}
+        names = {BASE_URL_ENV: self.base_url, ACCESS_KEY_ENV: self.access_key, SECRET_KEY_ENV: self._secret_key}
+        if self._api_key is not None:
+            names[API_KEY_ENV] = self._api_key
+        return names
+
+    # -- credentials and signed callbacks --------------------------------------------------------------------
+
+    def set_api_key(self, api_key: str) -> None:
+        """Accept ``api_key`` (instead of the session's) in this test, e.g. the one your code reads from its own
+        settings; ``api_key`` then returns it. The key pair is unchanged. ValueError for a key no header could
+        carry (empty, or with spaces); the message never shows it."""
+        self.emulator.set_api_keys([api_key])
+        self._api_key = api_key
+
+    def sign_callbacks(self, secret: str | None = None) -> str:
+        """Sign this test's callbacks from now on, as the service does for an account with a webhook secret: each
+        carries ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` (Standard Webhooks, over the exact
+        body sent). With ``secret`` (``whsec_`` + Base64, as the console shows one), or a fresh random one;
+        returns it, for your code's ``kling.parse_callback(body, headers=..., secret=...)``. ValueError for a
+        secret that is not one (never shown). By default, callbacks go unsigned."""
+        if secret is None:
+            import base64
+            import secrets
+
+            secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+        self.emulator.set_webhook_secret(secret)
+        return secret
 
     # -- the task timeline -----------------------------------------------------------------------------------
 
