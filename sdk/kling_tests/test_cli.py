@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,95 @@ def test_generate_without_download_prints_the_urls(emulator: Emulator) -> None:
     assert result.exit_code == OK, result.stderr
     [url] = result.stdout.splitlines()
     assert url.startswith(emulator.base_url)
+
+
+# -- the 2026 API: today's models, element ids, an API key -----------------------------------------------------
+
+CLI_API_KEY = "cli-test-api-key-0123456789abcdef-never-shown"
+
+
+@pytest.fixture(scope="module")
+def api_key_emulator() -> Iterator[Emulator]:
+    """Accepts only CLI_API_KEY (no key pair, no demo keys)."""
+    yield from _serve_with(api_keys=[CLI_API_KEY], keys={}, processing_after=0.05, succeed_after=0.1)
+
+
+def _serve_with(**options: Any) -> Iterator[Emulator]:
+    app = create_app(**options)
+    with run_emulator(app) as base_url:
+        yield Emulator(app, base_url)
+
+
+def _model_of(emulator: Emulator, task_id: str) -> str:
+    task = emulator.app.state.emulator.tasks.get(task_id, now=time.time())
+    assert task is not None
+    model: str = task.spec.model_name
+    return model
+
+
+@pytest.mark.parametrize(
+    ("options", "model"),
+    [
+        (["--model", "kling-v3"], "kling-v3"),
+        ([], "kling-v3"),
+        (["--model", "kling-v3", "--element", "829101482390", "--element", "829101482391"], "kling-v3"),
+    ],
+    ids=["kling-v3", "the default model", "elements"],
+)
+def test_generate_with_todays_models(emulator: Emulator, options: list[str], model: str) -> None:
+    task_id = created_task_id(emulator, *options)
+    assert _model_of(emulator, task_id) == model
+
+
+def test_generate_with_kling_v2_1_and_a_subject_reference(emulator: Emulator, tmp_path: Path) -> None:
+    image = png_file(tmp_path / "girl.png", 600, 800)
+    task_id = created_task_id(emulator, "--model", "kling-v2-1", "--image", str(image), "--image-reference", "subject")
+    assert _model_of(emulator, task_id) == "kling-v2-1"
+
+
+def test_an_unknown_model_is_sent_and_the_servers_answer_is_the_error(emulator: Emulator) -> None:
+    before = emulator.task_count
+    result = kling("--base-url", emulator.base_url, "images", "generate", "a fox", "--model", "kling-v9")
+
+    assert result.exit_code == API_ERROR
+    assert "code 1203" in error_line(result)
+    assert "kling-v9" in error_line(result)
+    assert "warning: model_name 'kling-v9' is not a model this client's spec knows" in result.stderr  # before sending
+    assert emulator.task_count == before
+
+
+def test_beyond_the_models_capabilities_is_the_servers_call(emulator: Emulator, tmp_path: Path) -> None:
+    image = png_file(tmp_path / "face.png", 400, 400)
+    result = kling(
+        "--base-url", emulator.base_url, "images", "generate", "a portrait", "--model", "kling-v3",
+        "--image", str(image), "--image-reference", "face",
+    )  # fmt: skip
+
+    assert result.exit_code == API_ERROR  # sent; the emulator refuses it as the service would
+    assert "code 1201" in error_line(result)
+    assert "image_reference" in error_line(result)
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_generate_with_an_api_key(api_key_emulator: Emulator, tmp_path: Path, how: str) -> None:
+    args = ["--api-key", CLI_API_KEY] if how == "flag" else []
+    env = {API_KEY_ENV: CLI_API_KEY} if how == "environment" else {}
+    result = kling(
+        *args, "--base-url", api_key_emulator.base_url, "images", "generate", "an owl", "--out", str(tmp_path), env=env
+    )
+
+    assert result.exit_code == OK, result.stderr
+    [path] = result.stdout.splitlines()
+    assert Path(path).read_bytes().startswith(PNG_SIGNATURE)
+    assert "demo keys" not in result.stderr
+    assert CLI_API_KEY not in result.stdout + result.stderr
+
+
+def test_a_wrong_api_key_is_the_servers_401(api_key_emulator: Emulator) -> None:
+    result = kling("--api-key", "not-the-key-0123456789", "--base-url", api_key_emulator.base_url, "images", "list")
+
+    assert result.exit_code == API_ERROR
+    assert "code 1002" in error_line(result)
 
 
 # -- get, wait, list, download --------------------------------------------------------------------

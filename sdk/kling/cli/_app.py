@@ -113,13 +113,31 @@ def _report(ctx: click.Context, failure: Failure) -> None:
     ctx.exit(failure.exit_code)
 
 
-def _setup_logging(ctx: click.Context, verbosity: int) -> None:
-    """-v: one line per request (info); -vv: also retries and poll decisions (debug). Removed at exit."""
-    if verbosity <= 0 or os.environ.get(LOG_LEVEL_ENV):
-        # KLING_LOG already sends the logger to stderr (the SDK sets it up); a second handler would
-        # print every line twice.
-        return
+class _WarningNotes(logging.Handler):
+    """The SDK's warnings (an unknown model, a request beyond a model's capabilities) as notes on stderr:
+    silent with --json, like every note, and shown once whatever handlers the root logger has."""
+
+    def __init__(self, output: Output) -> None:
+        super().__init__(logging.WARNING)
+        self._output = output
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._output.note(f"warning: {record.getMessage()}")
+
+
+def _setup_logging(ctx: click.Context, verbosity: int, output: Output) -> None:
+    """Warnings as notes; -v: one line per request (info); -vv: also retries and poll decisions (debug).
+    Removed at exit."""
     logger = logging.getLogger(LOGGER_NAME)
+    if verbosity <= 0 or os.environ.get(LOG_LEVEL_ENV):
+        # KLING_LOG already sends the logger to stderr (the SDK sets it up): a second handler for warnings
+        # would print them twice.
+        if os.environ.get(LOG_LEVEL_ENV):
+            return
+        notes = _WarningNotes(output)
+        logger.addHandler(notes)
+        ctx.call_on_close(lambda: logger.removeHandler(notes))
+        return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     previous = logger.level
@@ -150,5 +168,6 @@ def _setup_logging(ctx: click.Context, verbosity: int) -> None:
 @click.pass_context
 def cli(ctx: click.Context, base_url: str | None, json_output: bool, verbose: int, api_key: str | None = None) -> None:
     """Generate images with the Kling AI API (or a local emulator), from the command line."""
-    ctx.obj = CliState(output=Output(json_mode=json_output), base_url_flag=base_url, api_key_flag=api_key)
-    _setup_logging(ctx, verbose)
+    output = Output(json_mode=json_output)
+    ctx.obj = CliState(output=output, base_url_flag=base_url, api_key_flag=api_key)
+    _setup_logging(ctx, verbose, output)
