@@ -1,4 +1,7 @@
-"""``make bench``: run every benchmark, write bench/results.md, print the headline table."""
+"""``make bench``: run every benchmark, write bench/results.md, print the headline table.
+
+``python -m bench coldstart``: the cold-start part alone (about 30 s), printed; bench/results.md is left as it is.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +32,18 @@ def _step(name: str) -> None:
     print(f"[bench] {name} ...", file=sys.stderr, flush=True)
 
 
+def cold_start_only() -> None:
+    _step("cold start")
+    cold_result = coldstart.run()
+    print("\n".join([*report.cold_start_rows(cold_result), "", *report.cold_start_details(cold_result)]))
+
+
 def main() -> None:
+    if sys.argv[1:] == ["coldstart"]:
+        cold_start_only()
+        return
+    if sys.argv[1:]:
+        raise SystemExit(f"usage: python -m bench [coldstart] (not {' '.join(sys.argv[1:])!r})")
     started = time.monotonic()
     _step("SDK overhead (loopback emulator, in memory, profile)")
     overhead_result = overhead.run()

@@ -43,7 +43,7 @@ def main() -> None:
             async_sleep=scaled_async_sleep,
         )
         started = time.monotonic()
-        results = client.images.generate_many(prompts, concurrency=args.concurrency, timeout=3600)
+        results = client.images.generate_many(prompts, concurrency=args.concurrency, deadline=3600)
         elapsed = time.monotonic() - started
     errors = Counter(type(result.error).__name__ for result in results if result.error is not None)
     surfaced_1303 = sum(

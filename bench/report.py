@@ -10,7 +10,7 @@ from importlib.metadata import version
 
 from .auth import AuthResult
 from .batch import SCALE, SLOTS, TASK_SECONDS, BatchResult
-from .coldstart import HELP, IMPORT, ColdStartResult
+from .coldstart import BARE, CLIENT, CLIENT_CODE, GOALS, HELP, HTTPX, IMPORT, ColdStartResult
 from .memory import EMULATOR_COUNTS, SDK_COUNTS, MemoryResult
 from .overhead import OverheadResult
 from .waiting import RUN_TIME_RANGE, WaitingResult
@@ -116,9 +116,25 @@ def summary_rows(
         f"{memory.emulator_kib[EMULATOR_COUNTS[0]][0] / 1024:.1f} vs "
         f"{memory.emulator_kib[EMULATOR_COUNTS[1]][0] / 1024:.1f} MiB ({emu_growth:.2f}x) | flat "
         f"(<= {FLAT_GROWTH:.2f}x) | {_verdict(emu_growth <= FLAT_GROWTH)} |",
-        f"| Cold start: `import kling` / `kling --help` vs `python -c pass` | "
+        *cold_start_rows(cold),
+    ]
+
+
+def cold_start_rows(cold: ColdStartResult) -> list[str]:
+    """The cold-start rows of the headline table: the two goals against ``import httpx``, then the rest."""
+    rows = [
+        f"| Cold start: `{command}` vs `{HTTPX}` | {cold.httpx_ratios[command].ratio()} "
+        f"({cold.seconds[command].median * 1000:.0f} vs {cold.seconds[HTTPX].median * 1000:.0f} ms) | "
+        f"<= {GOALS[command]:.2f}x | {_verdict(cold.met(command))} |"
+        for command in (IMPORT, HELP)
+    ]
+    return [
+        *rows,
+        f"| same, `import kling` / `kling --help` vs `{BARE}` | "
         f"{cold.ratios[IMPORT].ratio()} / {cold.ratios[HELP].ratio()} "
         f"({cold.seconds[IMPORT].median * 1000:.0f} / {cold.seconds[HELP].median * 1000:.0f} ms) | reported | - |",
+        f"| Cold start: `{CLIENT}` (what a first request loads) vs `{HTTPX}` | "
+        f"{cold.httpx_ratios[CLIENT].ratio()} ({cold.seconds[CLIENT].median * 1000:.0f} ms) | reported | - |",
     ]
 
 
@@ -213,13 +229,20 @@ def details(
         "keeps at most 1,000)"
         for count, (kib, held) in memory.emulator_kib.items()
     ]
-    lines += ["", f"## Cold start ({cold.rounds} interleaved rounds)", ""]
-    lines += ["| Command | Seconds | Ratio to `python -c pass` |", "|---|---|---|"]
+    lines += ["", *cold_start_details(cold)]
+    return lines
+
+
+def cold_start_details(cold: ColdStartResult) -> list[str]:
+    lines = [f"## Cold start ({cold.rounds} interleaved rounds)", ""]
+    lines += [f"| Command | Seconds | Ratio to `{BARE}` | Ratio to `{HTTPX}` |", "|---|---|---|---|"]
     for name, spread in cold.seconds.items():
-        ratio = cold.ratios[name].ratio() if name in cold.ratios else "1x"
-        lines.append(f"| `{name}` | {spread.scaled(1000, 'ms', 0)} | {ratio} |")
-    lines += ["", "Heaviest imports under `import kling` (cumulative, incl. what each imports first):", ""]
-    lines += [", ".join(f"{module} {ms:.0f} ms" for module, ms in cold.heaviest_imports)]
+        to_bare = cold.ratios[name].ratio() if name in cold.ratios else "1x"
+        to_httpx = cold.httpx_ratios[name].ratio() if name in cold.httpx_ratios else ("1x" if name == HTTPX else "-")
+        lines.append(f"| `{name}` | {spread.scaled(1000, 'ms', 0)} | {to_bare} | {to_httpx} |")
+    for code, heaviest in (("import kling", cold.heaviest_imports), (CLIENT_CODE, cold.heaviest_client_imports)):
+        lines += ["", f"Heaviest imports under `{code}` (cumulative, incl. what each imports first):", ""]
+        lines += [", ".join(f"{module} {ms:.0f} ms" for module, ms in heaviest) or "(no package)"]
     return lines
 
 
@@ -251,8 +274,7 @@ def notes(
         "columns): the interval never goes below 1 s, the same floor as 1 s polling.",
         "- Batch: the ratio over the ideal is the time between a task's end and its detection (the poll "
         "interval) plus the create and query round trips, repeated for each of the 20 tasks in a slot's queue.",
-        "- Cold start has no goal: `import kling` loads the generated models, httpx, jsonschema (the spec "
-        "validator behind the local checks) and asyncio; `kling --help` costs the same import plus click.",
+        *cold_start_notes(cold),
     ]
     misses = []
     if overhead.loopback.ratio.median > LOOPBACK_GOAL:
@@ -272,6 +294,23 @@ def notes(
         misses.append(
             f"- Batch missed by {(batch.ratio.median / BATCH_GOAL - 1):.1%}: detection delay and round trips per task."
         )
+    misses += [
+        f"- Cold start: `{command}` missed by {cold.httpx_ratios[command].median / GOALS[command] - 1:.1%}: see "
+        "the heaviest imports in the details for what loads."
+        for command in (IMPORT, HELP)
+        if not cold.met(command)
+    ]
     if misses:
         lines += ["", "### Missed goals", "", *misses]
     return lines
+
+
+def cold_start_notes(cold: ColdStartResult) -> list[str]:
+    return [
+        f"- Cold start: `import kling` and `kling --help` against `{HTTPX}`, the floor of any request (httpx "
+        "itself imports click, rich and pygments, for its own command line, when they are installed, as they are "
+        "with kling). `import kling` loads nothing else until a name is used (PEP 562); `kling --help` loads "
+        f"click and the command tree, not the SDK. `{CLIENT}` is what the first request costs: "
+        f"{cold.httpx_ratios[CLIENT].median:.2f}x `import httpx` (the client, the generated models, the spec "
+        "validator)."
+    ]

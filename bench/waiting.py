@@ -122,7 +122,7 @@ def run(*, tasks: int = 500, seed: int = 7) -> WaitingResult:
     def sdk_wait(clock: _FakeClock, server: _TaskServer) -> None:
         with sdk_client(MEMORY_BASE_URL, httpx.MockTransport(server.handle)) as sdk:
             sdk._timing = Timing(clock=clock, sleep=clock.sleep, async_sleep=clock.async_sleep)
-            sdk.images.wait(task_id, timeout=3600)
+            sdk.images.wait(task_id, deadline=3600)
 
     strategies = []
     for name, wait in (

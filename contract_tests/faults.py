@@ -560,7 +560,7 @@ def run_sync(scenario: Scenario) -> Run:
         _install_clock(client, clock, scenario.name)
         with _jumping(clock, scenario, hook):
             results = client.images.generate_many(
-                _items(scenario, "sync"), concurrency=scenario.concurrency, timeout=scenario.wait_timeout
+                _items(scenario, "sync"), concurrency=scenario.concurrency, deadline=scenario.wait_timeout
             )
         came_back = _come_back(results, client.images.get)
     tasks, statuses = _server_view(app, clock, scenario)
@@ -596,7 +596,7 @@ async def run_async(scenario: Scenario) -> Run:
         _install_clock(client, clock, scenario.name)
         with _jumping(clock, scenario, hook):
             results = await client.images.generate_many(
-                _items(scenario, "async"), concurrency=scenario.concurrency, timeout=scenario.wait_timeout
+                _items(scenario, "async"), concurrency=scenario.concurrency, deadline=scenario.wait_timeout
             )
         came_back = await _acome_back(results, client.images.get)
     tasks, statuses = _server_view(app, clock, scenario)

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from kling_spec import IMAGE_FORMATS, MAX_IMAGE_BYTES, MAX_IMAGE_RATIO, MIN_IMAGE_SIDE, Spec
+from kling_spec._errors import documented_errors
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "openapi" / "source-docs"
@@ -640,8 +641,8 @@ def test_the_documented_endpoints_and_domain_are_the_specs(spec: Spec) -> None:
 
 
 def _spec_error_table(spec: Spec) -> set[tuple[int, int]]:
-    description = spec.document["components"]["schemas"]["ErrorResponse"]["description"]
-    return {(int(status), int(code)) for status, code in re.findall(r"^\| (\d{3}) \| (\d{4}) \|", description, re.M)}
+    # The spec's error data; its prose is checked against the data in test_error_table.py.
+    return {(row.status, code) for code, row in documented_errors(spec).items()}
 
 
 DOCUMENTED_ERRORS = [(int(row["HTTP"]), int(row["Code"])) for row in ERROR_ROWS if row["Code"] != "0"]
@@ -664,6 +665,64 @@ def test_the_spec_has_no_error_the_docs_lack(spec: Spec) -> None:
     assert ("200", "0") in {(row["HTTP"], row["Code"]) for row in ERROR_ROWS}
     for name in ("CreateImageTaskResponse", "ImageTaskResponse", "ImageTaskListResponse"):
         assert "0 on success" in spec.document["components"]["schemas"][name]["properties"]["code"]["description"]
+
+
+#: The family a client reads into each category of the publisher's table (auth-and-general.md §3): where the
+#: spec's data files a code elsewhere, its x-kling-decision says why, quoting the category.
+_CATEGORY_FAMILIES = {
+    "auth failed": "auth",
+    "account": "account",
+    "bad params": "invalid-request",
+    "policy": "content-policy",
+    "internal": "server",
+}
+
+
+def error_data_problems(spec: Spec) -> list[str]:
+    """Where the spec's error data departs from the publisher's table without a stated reason."""
+    problems: list[str] = []
+    table = documented_errors(spec)
+    codes = spec.document["components"]["schemas"]["ErrorResponse"]["x-kling-errors"]["codes"]
+    for row in ERROR_ROWS:
+        if row["Code"] == "0":
+            continue
+        code, category, advice = int(row["Code"]), row["Category"], row["Vendor's advice (paraphrased)"]
+        data = table[code]
+        if data.status != int(row["HTTP"]):
+            problems.append(f"{code}: HTTP {data.status}, the docs say {row['HTTP']}")
+        # The publisher's advice is the source of `retryable`: "retry later" for the codes worth retrying.
+        if data.retryable != ("retry" in advice):
+            problems.append(f"{code}: retryable={data.retryable}, the docs advise {advice!r}")
+        if data.family != _CATEGORY_FAMILIES[category]:
+            decision = normalized(codes[str(code)].get("x-kling-decision", ""))
+            if f'"{category}"' not in decision or "[official: ERR]" not in decision:
+                problems.append(f"{code}: family {data.family!r} for the docs' {category!r}, with no x-kling-decision")
+    return problems
+
+
+def test_the_error_data_follows_the_docs_or_a_stated_decision(spec: Spec) -> None:
+    assert error_data_problems(spec) == []
+    # Not vacuous: some families depart from the docs' categories, and exactly those codes carry a decision.
+    codes = spec.document["components"]["schemas"]["ErrorResponse"]["x-kling-errors"]["codes"]
+    departed = {
+        row["Code"]
+        for row in ERROR_ROWS
+        if row["Code"] != "0" and codes[row["Code"]]["family"] != _CATEGORY_FAMILIES[row["Category"]]
+    }
+    assert departed
+    assert {code for code, row in codes.items() if "x-kling-decision" in row} == departed
+
+
+def test_the_error_data_check_catches_a_departure(spec: Spec) -> None:
+    document = json.loads(json.dumps(spec.document))
+    codes = document["components"]["schemas"]["ErrorResponse"]["x-kling-errors"]["codes"]
+    codes["1101"]["retryable"] = True
+    codes["1201"]["status"] = 422
+    del codes["1304"]["x-kling-decision"]
+
+    problems = error_data_problems(Spec(document))
+
+    assert [problem.split(":")[0] for problem in problems] == ["1101", "1201", "1304"]
 
 
 def test_both_auth_modes_are_security_schemes_of_every_operation(spec: Spec) -> None:

@@ -126,7 +126,7 @@ def test_one_create_and_poll_matches_the_spec(spec: Spec, live_client: Authentic
     hooks = {"request": [recorder.on_request], "response": [recorder.on_response]}
     # A failed task is a valid answer too: its shape is what this checks.
     with Kling(httpx_args={"event_hooks": hooks}) as sdk, contextlib.suppress(TaskFailedError):
-        sdk.images.wait(task_id, timeout=POLL_DEADLINE_SECONDS)
+        sdk.images.wait(task_id, deadline=POLL_DEADLINE_SECONDS)
     polls = [r for r in recorder.responses if r.request.method == "GET"]
     assert polls
     for polled in polls:

@@ -236,7 +236,7 @@ def _flows() -> Iterator[tuple[str, Callable[[str], httpx.Response], Callable[[k
     yield (
         "task timeout",
         lambda header: httpx.Response(200, json=_task("processing")),
-        lambda client: client.images.wait(TASK_ID, timeout=0.001),
+        lambda client: client.images.wait(TASK_ID, deadline=0.001),
     )
     yield "validation", lambda header: httpx.Response(500), lambda client: client.images.create("x", n=10)
 

@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                 model_name=args.model,
                 aspect_ratio=args.aspect_ratio,
                 resolution=args.resolution,
-                timeout=args.timeout,
+                deadline=args.timeout,
                 on_update=show,
             )
             saved = client.images.download(task, args.out)

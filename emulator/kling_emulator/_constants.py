@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from kling_spec._constants import EMULATOR_MAX_KEPT_CHARS
+
 # -- keys ---------------------------------------------------------------------------------
 
 #: The public demo key pair (``DEMO_ACCESS_KEY``, ``DEMO_SECRET_KEY``) and demo API key (``DEMO_API_KEY``)
@@ -42,12 +44,10 @@ DEFAULT_TICK_INTERVAL: Final = 0.1
 MAX_BODY_BYTES: Final = 16 * 1024 * 1024
 
 #: The emulator's own bound on the strings a task keeps (the spec sets no maxLength on either): a longer
-#: ``external_task_id`` or ``callback_url`` answers 400/1201 naming the field and the limit. Generous for
-#: any id or URL in real use, and it bounds memory: without it, 24 creates with 4 MB ids kept ~100 MB, and
-#: a ``pageSize=500`` list echoed every id into one answer. With it, a task keeps at most ~45 KB of text
-#: (these two and a 2500-character prompt, at 4 bytes a character at worst) and ``max_tasks`` bounds the store.
-MAX_EXTERNAL_TASK_ID_CHARS: Final = 4096
-MAX_CALLBACK_URL_CHARS: Final = 4096
+#: ``external_task_id`` or ``callback_url`` answers 400/1201 naming the field and the limit. Stated, with its
+#: reason and beside the SDK's own id limit, in ``kling_spec``; ``max_tasks`` bounds the store.
+MAX_EXTERNAL_TASK_ID_CHARS: Final = EMULATOR_MAX_KEPT_CHARS
+MAX_CALLBACK_URL_CHARS: Final = EMULATOR_MAX_KEPT_CHARS
 #: A ``Host`` header longer than this (a DNS name is at most 253 characters, plus a port) or not shaped like
 #: ``host[:port]`` is not used for the URLs in answers: the server's own address is. Each image URL repeats
 #: it, and a list answer carries up to 500 tasks of 9 images each.
@@ -68,31 +68,8 @@ MAX_MESSAGE_CHARS: Final = 1024
 SUCCESS_MESSAGE: Final = "SUCCEED"
 MODERATION_MESSAGE: Final = "Failure to pass the risk control system"
 
-#: Every documented error code: HTTP status and the message the emulator answers with. The codes and
-#: statuses restate the spec's table (``ErrorResponse``); emulator/tests/test_spec_data.py checks them.
-ERROR_CODES: Final[dict[int, tuple[int, str]]] = {
-    1000: (401, "authentication failed"),
-    1001: (401, "Authorization is empty"),
-    1002: (401, "Authorization is invalid"),
-    1003: (401, "token not yet valid"),
-    1004: (401, "token expired"),
-    1100: (429, "account exception"),
-    1101: (429, "account in arrears"),
-    1102: (429, "resource pack depleted or expired"),
-    1103: (403, "no access to this API or model"),
-    1200: (400, "invalid request parameters"),
-    1201: (400, "invalid parameter"),
-    1202: (404, "invalid request method"),
-    1203: (404, "requested resource does not exist"),
-    1300: (400, "platform policy triggered"),
-    1301: (400, "content security policy triggered"),
-    1302: (429, "requests too fast"),
-    1303: (429, "parallel task over resource pack limit"),
-    1304: (429, "IP whitelist policy triggered"),
-    5000: (500, "server internal error"),
-    5001: (503, "server temporarily unavailable"),
-    5002: (504, "server internal timeout"),
-}
+#: The documented error codes (each one's HTTP status and message) are the spec's ``x-kling-errors``, read
+#: through ``kling_spec._errors.documented_errors()``.
 
 # -- images -------------------------------------------------------------------------------
 

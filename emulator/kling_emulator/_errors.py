@@ -7,8 +7,9 @@ import uuid
 from typing import Any
 
 import httpx
+from kling_spec._errors import documented_errors
 
-from ._constants import ERROR_CODES, MAX_ECHOED_CHARS, MAX_MESSAGE_CHARS, SUCCESS_MESSAGE
+from ._constants import MAX_ECHOED_CHARS, MAX_MESSAGE_CHARS, SUCCESS_MESSAGE
 
 
 def echo(value: str) -> str:
@@ -32,9 +33,11 @@ class ApiError(Exception):
 
     @classmethod
     def from_code(cls, code: int, detail: str | None = None) -> ApiError:
-        """The documented status and message for ``code``, with ``detail`` appended when given."""
-        status, message = ERROR_CODES[code]
-        return cls(status, code, f"{message}: {detail}" if detail else message)
+        """The documented status and message for ``code`` (the spec's ``x-kling-errors``), with ``detail``
+        appended when given."""
+        documented = documented_errors()[code]
+        message = documented.message
+        return cls(documented.status, code, f"{message}: {detail}" if detail else message)
 
     @classmethod
     def invalid(cls, field: str, rule: str) -> ApiError:

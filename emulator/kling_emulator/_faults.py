@@ -31,7 +31,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Final, Literal, TypeVar
 
-from ._constants import ERROR_CODES, FAULT_HEADER, MAX_FAULT_LATENCY
+from kling_spec._errors import documented_errors
+
+from ._constants import FAULT_HEADER, MAX_FAULT_LATENCY
 from ._errors import ApiError, echo
 
 DropMode = Literal["before", "after"]
@@ -82,7 +84,7 @@ class FaultConfig:
             value = getattr(self, name)
             if not 0 <= value <= 1:
                 raise ValueError(f"{name} must be in [0, 1], got {value}")
-        unknown = [code for code in self.error_codes if code not in ERROR_CODES]
+        unknown = [code for code in self.error_codes if code not in documented_errors()]
         if unknown or not self.error_codes:
             raise ValueError(f"error_codes must be documented error codes, got {self.error_codes}")
 
@@ -119,7 +121,7 @@ def parse_fault_header(value: str) -> Fault:
         elif name == "error" and has_value:
             if (
                 not (argument.isascii() and argument.isdigit() and len(argument) <= 4)
-                or int(argument) not in ERROR_CODES
+                or int(argument) not in documented_errors()
             ):
                 raise ApiError.invalid(_HEADER_FIELD, f"error must be a documented error code: {echo(argument)!r}")
             error = int(argument)

@@ -132,7 +132,7 @@ def _sync_wait(base_url: str, task_id: str, **headers: str) -> ImageTask:
     httpx_args: dict[str, Any] = {"trust_env": False, "headers": headers}
     with Kling(ACCESS_KEY, SECRET_KEY, base_url=base_url, httpx_args=httpx_args) as sdk:
         try:
-            task = sdk.images.wait(task_id, timeout=WAIT_TIMEOUT, on_update=lambda t: seen.append(t.task_status))
+            task = sdk.images.wait(task_id, deadline=WAIT_TIMEOUT, on_update=lambda t: seen.append(t.task_status))
         except TaskFailedError as failed:
             task = failed.task
     assert seen[0] in (TaskStatus.SUBMITTED, TaskStatus.PROCESSING)
@@ -204,7 +204,7 @@ async def _async_wait(app: Starlette, task_id: str) -> ImageTask:
     httpx_args: dict[str, Any] = {"transport": httpx.ASGITransport(app)}
     async with AsyncKling(ACCESS_KEY, SECRET_KEY, base_url="http://emulator.test", httpx_args=httpx_args) as sdk:
         try:
-            return await sdk.images.wait(task_id, timeout=WAIT_TIMEOUT)
+            return await sdk.images.wait(task_id, deadline=WAIT_TIMEOUT)
         except TaskFailedError as failed:
             return failed.task
 

@@ -53,6 +53,41 @@ class Response(Generic[T]):
     parsed: T | None
 
 
+@define(frozen=True)
+class RequestOptions:
+    """Options of one request, taken by every endpoint function (``request_options=``); the shared client is left
+    as it is.
+
+    ``timeout`` replaces the client's for this request (an ``httpx.Timeout``, seconds, or None for no limit);
+    ``extra_headers`` and ``extra_query`` are added to the request's own (and win over them); ``extra_body``
+    is merged into the JSON body after the documented fields, so a field this client does not know yet can be
+    sent today.
+    """
+
+    timeout: Any = UNSET
+    extra_headers: Mapping[str, str] | None = None
+    extra_query: Mapping[str, Any] | None = None
+    extra_body: Mapping[str, Any] | None = None
+
+
+def apply_request_options(kwargs: dict[str, Any], options: "RequestOptions | None") -> dict[str, Any]:
+    """The ``httpx`` request arguments of an endpoint, with ``options`` applied."""
+    if options is None:
+        return kwargs
+    if not isinstance(options.timeout, Unset):
+        kwargs["timeout"] = options.timeout
+    if options.extra_headers:
+        kwargs["headers"] = {**kwargs.get("headers", {}), **options.extra_headers}
+    if options.extra_query:
+        kwargs["params"] = {**kwargs.get("params", {}), **options.extra_query}
+    if options.extra_body:
+        body = kwargs.get("json")
+        if body is not None and not isinstance(body, dict):
+            raise ValueError("extra_body needs a JSON object body")
+        kwargs["json"] = {**(body or {}), **options.extra_body}
+    return kwargs
+
+
 def http_status(code: int) -> HTTPStatus | int:
     """The ``HTTPStatus`` of a registered code; the code itself for one outside the registry."""
     try:
@@ -167,8 +202,10 @@ __all__ = [
     "FileTypes",
     "ParseError",
     "RequestFiles",
+    "RequestOptions",
     "Response",
     "Unset",
+    "apply_request_options",
     "encode_path_parameter",
     "expect_bool",
     "expect_float",

@@ -9,38 +9,78 @@ sends is one the spec allows)::
     validate_create_body({"prompt": "a cat", "n": 10})   # RequestValidationError: body.n: ...
     capability_problems({"prompt": "a cat", "image_reference": "face", ...})  # what the model does not support
     inspect_image(open("cat.png", "rb").read())           # ImageInfo(format="PNG", width=..., height=...)
+
+Each public name is imported from its module on first use (PEP 562): ``import kling_spec`` loads neither
+jsonschema, PyYAML nor Pillow until a function that needs them is used.
 """
 
-from ._capabilities import (
-    Estimate,
-    capability_problems,
-    default_model,
-    estimate_cost,
-    known_models,
-    retired_models,
-)
-from ._constants import (
-    IMAGE_FORMATS,
-    MAX_IMAGE_BASE64_CHARS,
-    MAX_IMAGE_BYTES,
-    MAX_IMAGE_RATIO,
-    MIN_IMAGE_SIDE,
-)
-from ._images import ImageInfo, inspect_base64_image, inspect_image
-from ._rules import (
-    CREATE_REQUEST_SCHEMA,
-    create_request_defaults,
-    inspect_create_body,
-    validate_create_body,
-)
-from ._spec import (
-    SPEC_PATH,
-    MatchedRequest,
-    RequestValidationError,
-    Spec,
-    describe_error,
-    load_spec,
-)
+from __future__ import annotations
+
+import importlib
+
+#: typing.TYPE_CHECKING without importing typing (mypy and IDEs know the name).
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step with _LAZY below
+    from typing import Any
+
+    from ._capabilities import (
+        Estimate,
+        capability_problems,
+        default_model,
+        estimate_cost,
+        known_models,
+        retired_models,
+    )
+    from ._constants import (
+        IMAGE_FORMATS,
+        MAX_IMAGE_BASE64_CHARS,
+        MAX_IMAGE_BYTES,
+        MAX_IMAGE_RATIO,
+        MIN_IMAGE_SIDE,
+    )
+    from ._images import ImageInfo, inspect_base64_image, inspect_image
+    from ._rules import (
+        CREATE_REQUEST_SCHEMA,
+        create_request_defaults,
+        inspect_create_body,
+        validate_create_body,
+    )
+    from ._spec import (
+        SPEC_PATH,
+        MatchedRequest,
+        RequestValidationError,
+        Spec,
+        describe_error,
+        load_spec,
+    )
+
+#: Public name -> the module (relative to this package) that defines it, imported on first use.
+_LAZY: dict[str, str] = {
+    "Estimate": "._capabilities",
+    "capability_problems": "._capabilities",
+    "default_model": "._capabilities",
+    "estimate_cost": "._capabilities",
+    "known_models": "._capabilities",
+    "retired_models": "._capabilities",
+    "IMAGE_FORMATS": "._constants",
+    "MAX_IMAGE_BASE64_CHARS": "._constants",
+    "MAX_IMAGE_BYTES": "._constants",
+    "MAX_IMAGE_RATIO": "._constants",
+    "MIN_IMAGE_SIDE": "._constants",
+    "ImageInfo": "._images",
+    "inspect_base64_image": "._images",
+    "inspect_image": "._images",
+    "CREATE_REQUEST_SCHEMA": "._rules",
+    "create_request_defaults": "._rules",
+    "inspect_create_body": "._rules",
+    "validate_create_body": "._rules",
+    "SPEC_PATH": "._spec",
+    "MatchedRequest": "._spec",
+    "RequestValidationError": "._spec",
+    "Spec": "._spec",
+    "describe_error": "._spec",
+    "load_spec": "._spec",
+}
 
 __all__ = [
     "CREATE_REQUEST_SCHEMA",
@@ -68,3 +108,16 @@ __all__ = [
     "retired_models",
     "validate_create_body",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported on first use and then kept as a plain attribute."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -14,10 +14,13 @@ The rules:
 - any other :class:`KlingError` becomes that item's error and the batch goes on; results come back in input
   order, one per request;
 - an exception that is not a :class:`KlingError` (a bug, or an ``on_update`` callback that raised) is not
-  swallowed: no new item starts, items waiting for slots or backing off give up, and the exception is raised
-  from ``run_batch`` once the items already running have ended (sync: threads cannot be interrupted) or at
-  once, the running items cancelled (async). The results are then lost; the tasks already created keep running
-  on the server.
+  swallowed: no new item starts, items waiting for slots or backing off give up, the running items are
+  cancelled, and the exception is raised (for the sync client, once the calls already running in its worker
+  threads have returned: threads cannot be interrupted). The results are then lost; the tasks already created
+  keep running on the server.
+
+The scheduler is written once, for asyncio (``arun_batch``); the sync client runs it on a private event loop in a
+worker thread (``run_in_private_loop``), with each create and wait in a thread of that loop.
 """
 
 from __future__ import annotations
@@ -28,10 +31,10 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_for_futures
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask
 
@@ -47,6 +50,7 @@ from ._errors import KlingError, RateLimitError, ValidationError
 QUOTA_FULL_CODE = 1303
 
 _logger = logging.getLogger(LOGGER_NAME)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -117,151 +121,55 @@ def _finish(plan: _Plan) -> list[BatchResult]:
     return results
 
 
-# -- sync ---------------------------------------------------------------------------------------------------
+# -- the sync client's shell --------------------------------------------------------------------------------
 
 
-class _Slots:
-    """The batch's share of the quota, shared by its worker threads."""
+def run_in_private_loop(main: Callable[[], Coroutine[Any, Any, T]], *, workers: int) -> T:
+    """Run ``main()`` on a private event loop in a worker thread, and wait for it.
 
-    def __init__(self, total: int) -> None:
-        self._changed = threading.Condition()
-        self._total = total
-        self._in_use = 0
-        self._next_turn = 0
-        self._running = 0  # our tasks created and not yet ended
-        self._ended = 0  # how many of our created tasks have ended so far
-        self._stopped = False
-
-    def acquire(self, turn: int, need: int) -> None:
-        with self._changed:
-            self._changed.wait_for(
-                lambda: self._stopped or (self._next_turn == turn and self._in_use + need <= self._total)
-            )
-            if self._stopped:
-                raise _Stopped
-            self._in_use += need
-            self._next_turn += 1
-            self._changed.notify_all()
-
-    def created(self) -> None:
-        with self._changed:
-            self._running += 1
-
-    def release(self, need: int, *, was_created: bool) -> None:
-        with self._changed:
-            self._in_use -= need
-            if was_created:
-                self._running -= 1
-                self._ended += 1
-            self._changed.notify_all()
-
-    def ended_so_far(self) -> int:
-        with self._changed:
-            return self._ended
-
-    def wait_for_an_end(self, seen: int, timeout: float) -> bool:
-        """Waits (up to ``timeout``) until one of our tasks ends after ``seen``; False if none is running."""
-        with self._changed:
-            if self._stopped:
-                raise _Stopped
-            if self._ended > seen:
-                return True
-            if self._running == 0:
-                return False
-            self._changed.wait_for(lambda: self._stopped or self._ended > seen, timeout)
-            if self._stopped:
-                raise _Stopped
-            return True
-
-    def stop(self) -> None:
-        with self._changed:
-            self._stopped = True
-            self._changed.notify_all()
-
-    @property
-    def stopped(self) -> bool:
-        with self._changed:
-            return self._stopped
-
-
-def run_batch(
-    requests: Sequence[CreateImageTaskRequest],
-    *,
-    slots: int,
-    create: Callable[[CreateImageTaskRequest], CreatedImageTask],
-    wait: Callable[[str], ImageTask],
-    deadline_seconds: float,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> list[BatchResult]:
-    """Creates and waits for every request, ``slots`` at a time; one result per request, in input order.
-
-    ``create`` and ``wait`` are called from worker threads (the sync client is thread-safe).
+    The sync client's ``generate_many`` drives the one (async) scheduler this way, its blocking calls running in
+    ``workers`` threads of that loop's executor; it works whether or not the caller's thread runs an event loop.
+    Ctrl-C cancels the batch. The loop ends once the threads still running have finished their call (threads
+    cannot be interrupted): tasks already created keep running on the server.
     """
-    plan = _plan(requests, slots)
-    if not plan.runnable:
-        return _finish(plan)
-    pool = _Slots(slots)
+    outcome: dict[str, Any] = {}
+    started = threading.Event()
 
-    def create_within_quota(request: CreateImageTaskRequest, deadline: float) -> CreatedImageTask:
-        attempt = 0
-        while True:
-            seen = pool.ended_so_far()
-            try:
-                return create(request)
-            except KlingError as error:
-                remaining = deadline - clock()
-                if not _is_quota_full(error) or remaining <= 0:
-                    raise
-            # The account is full: wait for one of our own tasks to end, else back off and try again.
-            if pool.wait_for_an_end(seen, min(remaining, BATCH_QUOTA_RECHECK_SECONDS)):
-                _logger.debug("quota full (1303): retrying after one of the batch's tasks ended")
-                continue
-            delay = min(_backoff(attempt), remaining)
-            _logger.debug("quota full (1303) and none of the batch's tasks running: retrying in %.1f s", delay)
-            sleep(delay)
-            attempt += 1
-            if pool.stopped:
-                raise _Stopped
-
-    def work(turn: int, index: int, need: int, request: CreateImageTaskRequest) -> BatchResult:
-        pool.acquire(turn, need)
-        was_created = False
+    def target() -> None:
+        loop = asyncio.new_event_loop()
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kling-batch"))
         try:
-            created = create_within_quota(request, clock() + deadline_seconds)
-            pool.created()
-            was_created = True
-            return BatchResult(index, request, task=wait(created.task_id))
-        except KlingError as error:
-            return BatchResult(index, request, error=error)
-        except BaseException:
-            pool.stop()  # before the slots are released: nothing may start after this
-            raise
+            outcome["task"] = loop.create_task(main())
+            outcome["loop"] = loop
+            started.set()
+            outcome["value"] = loop.run_until_complete(outcome["task"])
+        except BaseException as error:  # handed to the caller's thread below
+            outcome["error"] = error
         finally:
-            pool.release(need, was_created=was_created)
+            started.set()
+            loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
 
-    executor = ThreadPoolExecutor(max_workers=min(slots, len(plan.runnable)), thread_name_prefix="kling-batch")
-    futures: list[Future[BatchResult]] = []
+    thread = threading.Thread(target=target, name="kling-batch-loop", daemon=True)
+    thread.start()
     try:
-        for turn, (index, need, request) in enumerate(plan.runnable):
-            futures.append(executor.submit(work, turn, index, need, request))
-        wait_for_futures(futures, return_when=FIRST_EXCEPTION)
-    finally:
-        pool.stop()
-        executor.shutdown(wait=True, cancel_futures=True)
-    failure = _first_failure(f.exception() for f in futures if not f.cancelled())
-    if failure is not None:
-        raise failure
-    for future in futures:
-        result = future.result()
-        plan.results[result.index] = result
-    return _finish(plan)
+        thread.join()
+    except KeyboardInterrupt:
+        started.wait()
+        if "loop" in outcome:
+            outcome["loop"].call_soon_threadsafe(outcome["task"].cancel)
+        thread.join()
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    value: T = outcome["value"]
+    return value
 
 
 # -- async --------------------------------------------------------------------------------------------------
 
 
-class _AsyncSlots:
+class _Slots:
     """The batch's share of the quota, shared by its asyncio tasks."""
 
     def __init__(self, total: int) -> None:
@@ -303,20 +211,21 @@ class _AsyncSlots:
                 self._ended += 1
             self._changed.notify_all()
 
-    @property
     def ended_so_far(self) -> int:
         return self._ended
 
-    async def wait_for_an_end(self, seen: int, at_most: float) -> bool:
-        """Waits (up to ``at_most`` seconds) until one of our tasks ends after ``seen``; False if none runs."""
+    async def wait_for_an_end(self, seen: int, seconds: float) -> bool:
+        """Waits (up to ``seconds``) until one of our tasks ends after ``seen``; False if none runs."""
         async with self._changed:
+            if self._stopped:
+                raise _Stopped
             if self._ended > seen:
                 return True
             if self._running == 0:
                 return False
             # asyncio.timeout, not wait_for: on 3.11, wait_for can swallow a cancellation that races a wake-up.
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(at_most):
+                async with asyncio.timeout(seconds):
                     await self._changed.wait_for(lambda: self._stopped or self._ended > seen)
             if self._stopped:
                 raise _Stopped
@@ -337,12 +246,12 @@ async def arun_batch(
     plan = _plan(requests, slots)
     if not plan.runnable:
         return _finish(plan)
-    pool = _AsyncSlots(slots)
+    pool = _Slots(slots)
 
     async def create_within_quota(request: CreateImageTaskRequest, deadline: float) -> CreatedImageTask:
         attempt = 0
         while True:
-            seen = pool.ended_so_far
+            seen = pool.ended_so_far()
             try:
                 return await create(request)
             except KlingError as error:
@@ -395,4 +304,4 @@ async def arun_batch(
     return _finish(plan)
 
 
-__all__ = ["QUOTA_FULL_CODE", "BatchResult", "arun_batch", "run_batch", "slots_needed"]
+__all__ = ["QUOTA_FULL_CODE", "BatchResult", "arun_batch", "run_in_private_loop", "slots_needed"]

@@ -1,8 +1,11 @@
-"""Kling and AsyncKling: the clients people import."""
+"""Kling and AsyncKling: the clients people import.
+
+A client checks its configuration, builds the generated client (with the auth plugin) and a ClientCore
+(``_core``), and hands the core to its resources; ``with_options`` makes a copy that shares the connection pools.
+"""
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from types import TracebackType
@@ -11,7 +14,9 @@ from typing import Any, Self
 import httpx
 import kling_auth
 from kling_api import AuthenticatedClient
+from kling_api.types import UNSET, Unset
 
+from ._arguments import check_http_timeout
 from ._constants import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
@@ -20,6 +25,7 @@ from ._constants import (
     DOWNLOAD_MAX_REDIRECTS,
     DOWNLOAD_TIMEOUT,
 )
+from ._core import CallOptions, ClientCore, _Pools
 from ._errors import MissingCredentialsError, ValidationError
 from ._images import AsyncImages, Images
 from ._logging import configure_from_env
@@ -39,14 +45,10 @@ _CLIENT_OPTIONS = {
 _OWN_ARGS = ("base_url", "timeout")
 
 
-def _check_timeout_argument(timeout: object) -> None:
-    """A per-request timeout: None (no limit), an httpx.Timeout, or a finite number of seconds above 0."""
-    if timeout is None or isinstance(timeout, httpx.Timeout):
-        return
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool):
-        raise ValidationError("timeout", f"must be seconds or an httpx.Timeout, got {type(timeout).__name__}")
-    if not math.isfinite(timeout) or timeout <= 0:
-        raise ValidationError("timeout", f"must be a finite number of seconds above 0, got {timeout!r}")
+def _check_max_retries(max_retries: object) -> int:
+    if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+        raise ValidationError("max_retries", f"must be an integer >= 0, got {max_retries!r}")
+    return max_retries
 
 
 class _BaseKling:
@@ -69,15 +71,14 @@ class _BaseKling:
             raise ValidationError(
                 "strict_capabilities", f"must be True or False, got {type(strict_capabilities).__name__}"
             )
-        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-            raise ValidationError("max_retries", f"must be an integer >= 0, got {max_retries!r}")
+        _check_max_retries(max_retries)
         if base_url is not None and not isinstance(base_url, str):
             raise ValidationError("base_url", f"must be a URL string, got {type(base_url).__name__}")
         if httpx_args is not None and not isinstance(httpx_args, Mapping):
             raise ValidationError(
                 "httpx_args", f"must be a mapping of httpx.Client arguments, got {type(httpx_args).__name__}"
             )
-        _check_timeout_argument(timeout)
+        check_http_timeout(timeout)
         self.base_url: str = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         try:
             url = httpx.URL(self.base_url)
@@ -92,9 +93,6 @@ class _BaseKling:
             raise MissingCredentialsError(str(error)) from None
         #: Which documented auth mode this client uses: "api_key" (static key) or "jwt" (access/secret pair).
         self.auth_mode: kling_auth.AuthMode = kling_auth.auth_mode(auth)
-        self.max_retries: int = max_retries
-        #: Refuse, before sending, what the spec's capability map says the model does not support.
-        self.strict_capabilities: bool = strict_capabilities
         user_args = dict(httpx_args or {})
         user_args.pop("auth", None)
         for name in _OWN_ARGS:
@@ -102,7 +100,7 @@ class _BaseKling:
                 raise ValidationError("httpx_args", f"{name!r} is set by Kling's own {name} argument, not httpx_args")
         # The generated client passes these to httpx itself: hand them over under its own names.
         client_options = {option: user_args.pop(name) for name, option in _CLIENT_OPTIONS.items() if name in user_args}
-        self._api: AuthenticatedClient = kling_auth.authenticated_client(
+        api: AuthenticatedClient = kling_auth.authenticated_client(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout) if isinstance(timeout, int | float) else timeout,
             auth=auth,
@@ -111,14 +109,64 @@ class _BaseKling:
             **client_options,
         )
         self._access_key = auth.access_key if isinstance(auth, kling_auth.KlingAuth) else None
-        self._download_args: dict[str, Any] = {
+        download_args: dict[str, Any] = {
             "timeout": DOWNLOAD_TIMEOUT,
             "follow_redirects": True,
             "max_redirects": DOWNLOAD_MAX_REDIRECTS,
             **{name: value for name, value in (httpx_args or {}).items() if name in _DOWNLOAD_ARGS},
         }
-        self._download_schemes: frozenset[str] = frozenset({"https", scheme})
-        self._timing = Timing()
+        self._core = ClientCore(
+            api=api,
+            timing=Timing(),
+            max_retries=max_retries,
+            strict_capabilities=strict_capabilities,
+            download_schemes=frozenset({"https", scheme}),
+            pools=_Pools(download_args),
+        )
+
+    @property
+    def max_retries(self) -> int:
+        """Retries of each call after its first attempt."""
+        return self._core.max_retries
+
+    @property
+    def strict_capabilities(self) -> bool:
+        """Whether what the spec's capability map says a model does not support is refused before sending."""
+        return self._core.strict_capabilities
+
+    @property
+    def _timing(self) -> Timing:
+        # Clock, sleeps and randomness: tests replace them (``client._timing = ...``).
+        return self._core.timing
+
+    @_timing.setter
+    def _timing(self, timing: Timing) -> None:
+        self._core.timing = timing
+
+    def _copy_core(
+        self, timeout: float | httpx.Timeout | Unset | None, max_retries: int | Unset, strict: bool | Unset
+    ) -> ClientCore:
+        changes: dict[str, Any] = {}
+        if not isinstance(timeout, Unset):
+            check_http_timeout(timeout)
+            changes["defaults"] = CallOptions(timeout=timeout).over(self._core.defaults)
+        if not isinstance(max_retries, Unset):
+            changes["max_retries"] = _check_max_retries(max_retries)
+        if not isinstance(strict, Unset):
+            if not isinstance(strict, bool):
+                raise ValidationError("strict_capabilities", f"must be True or False, got {type(strict).__name__}")
+            changes["strict_capabilities"] = strict
+        return self._core.copy(**changes)
+
+    def _with_core(self, core: ClientCore) -> Self:
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy._core = core
+        copy._bind(core)
+        return copy
+
+    def _bind(self, core: ClientCore) -> None:
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         # The access key identifies the pair and is no secret; the API key and the secret key never show.
@@ -162,21 +210,27 @@ class Kling(_BaseKling):
             strict_capabilities=strict_capabilities,
             httpx_args=httpx_args,
         )
-        self._http: httpx.Client = self._api.get_httpx_client()
-        self._downloads: httpx.Client | None = None
-        self.images: Images = Images(self)
+        self._bind(self._core)
 
-    def _download_http(self) -> httpx.Client:
-        # Created on the first download only; a plain client without the API's auth.
-        if self._downloads is None:
-            self._downloads = httpx.Client(**self._download_args)
-        return self._downloads
+    def _bind(self, core: ClientCore) -> None:
+        self.images: Images = Images(core)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | Unset | None = UNSET,
+        max_retries: int | Unset = UNSET,
+        strict_capabilities: bool | Unset = UNSET,
+    ) -> Self:
+        """A copy with other defaults for its calls, sharing this client's connection pools (closing either
+        closes them); this client is unchanged. ``timeout`` is the HTTP timeout of each request."""
+        return self._with_core(self._copy_core(timeout, max_retries, strict_capabilities))
 
     def close(self) -> None:
         """Close the connection pools (API and downloads)."""
-        self._http.close()
-        if self._downloads is not None:
-            self._downloads.close()
+        self._core.api.get_httpx_client().close()
+        if self._core.pools.sync is not None:
+            self._core.pools.sync.close()
 
     def __enter__(self) -> Self:
         return self
@@ -215,20 +269,27 @@ class AsyncKling(_BaseKling):
             strict_capabilities=strict_capabilities,
             httpx_args=httpx_args,
         )
-        self._http: httpx.AsyncClient = self._api.get_async_httpx_client()
-        self._downloads: httpx.AsyncClient | None = None
-        self.images: AsyncImages = AsyncImages(self)
+        self._bind(self._core)
 
-    def _download_http(self) -> httpx.AsyncClient:
-        if self._downloads is None:
-            self._downloads = httpx.AsyncClient(**self._download_args)
-        return self._downloads
+    def _bind(self, core: ClientCore) -> None:
+        self.images: AsyncImages = AsyncImages(core)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | Unset | None = UNSET,
+        max_retries: int | Unset = UNSET,
+        strict_capabilities: bool | Unset = UNSET,
+    ) -> Self:
+        """A copy with other defaults for its calls, sharing this client's connection pools: see
+        :meth:`Kling.with_options`."""
+        return self._with_core(self._copy_core(timeout, max_retries, strict_capabilities))
 
     async def aclose(self) -> None:
         """Close the connection pools (API and downloads)."""
-        await self._http.aclose()
-        if self._downloads is not None:
-            await self._downloads.aclose()
+        await self._core.api.get_async_httpx_client().aclose()
+        if self._core.pools.async_ is not None:
+            await self._core.pools.async_.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -6,6 +6,7 @@ from typing import Final
 
 import httpx
 import kling_auth
+from kling_spec._constants import SDK_MAX_ID_CHARS
 
 #: Where requests go when neither ``base_url`` nor $KLING_BASE_URL says otherwise.
 DEFAULT_BASE_URL: Final = kling_auth.DEFAULT_BASE_URL
@@ -26,14 +27,17 @@ RETRY_MAX_DELAY_SECONDS: Final = 8.0
 RETRY_MIN_DELAY_SECONDS: Final = 0.25
 #: A server's Retry-After (seconds) is honoured, up to this; a larger value is capped rather than obeyed.
 RETRY_AFTER_MAX_SECONDS: Final = 60.0
-#: Longest task id / external_task_id sent in a path: ids are short, and a huge one makes an invalid URL.
-MAX_TASK_ID_CHARS: Final = 1024
+#: Longest task id / external_task_id sent in a path (a create's own external_task_id included): stated, with
+#: its reason and beside the emulator's own limit, in kling_spec.
+MAX_TASK_ID_CHARS: Final = SDK_MAX_ID_CHARS
 #: A generated external_task_id is this prefix + uuid4 hex, so every create can be looked up after a failure.
 EXTERNAL_TASK_ID_PREFIX: Final = "kling-"
 
 # --- Waiting for a task --------------------------------------------------------------------------------------
-#: Overall deadline of wait() / generate(): TaskTimeoutError after it.
-DEFAULT_WAIT_TIMEOUT: Final = 600.0
+#: Overall deadline of wait() / generate() (their ``deadline=``): TaskTimeoutError after it.
+DEFAULT_WAIT_DEADLINE: Final = 600.0
+#: The same, under its former name (kept for callers that import it).
+DEFAULT_WAIT_TIMEOUT: Final = DEFAULT_WAIT_DEADLINE
 #: Queries cost no quota: poll soon, then every WAIT_POLL_FRACTION of the time already waited, between
 #: WAIT_MIN_INTERVAL and WAIT_MAX_INTERVAL seconds, so completion is noticed within a few % of the run time.
 WAIT_FIRST_POLL_SECONDS: Final = 1.0

@@ -15,12 +15,12 @@ What a download promises:
   temporary file is removed on any failure. Images already saved before a failure stay (they are complete);
 - errors name the URL without its query string (signed URLs carry credentials) and say why.
 
-The ``http`` client passed in carries no Kling credentials: the JWT never goes to the image host.
+The download client (the drivers') carries no Kling credentials: the JWT never goes to the image host. The rules
+are written once, as a flow (``download_flow``, see ``_effects``), for the sync and the async client alike.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import secrets
@@ -33,7 +33,8 @@ import httpx
 from kling_api.models import ImageTask, TaskStatus
 from kling_api.types import Unset
 
-from ._constants import DOWNLOAD_CHUNK_SIZE, DOWNLOAD_MAX_NAME_LENGTH
+from ._constants import DOWNLOAD_MAX_NAME_LENGTH
+from ._effects import CloseStream, Flow, OpenStream, ReadChunk, Stream
 from ._errors import DownloadError
 
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
@@ -241,110 +242,67 @@ def _received(response: httpx.Response, image: _ImageFile) -> int:
     return response.num_bytes_downloaded or image.size
 
 
-# -- sync ---------------------------------------------------------------------------------------------------
+# -- the flow (driven by _drivers; see _effects) ----------------------------------------------------------------
 
 
-def download_images(
-    http: httpx.Client,
+def download_flow(
     task: ImageTask,
     directory: str | os.PathLike[str],
     *,
     watermark: bool,
     allowed_schemes: frozenset[str],
     max_bytes: int,
-) -> list[Path]:
+    max_redirects: int,
+) -> Flow[list[Path]]:
     """Saves every image of a succeeded task into ``directory`` (created if missing); the paths, in order."""
     planned = _plan(task, watermark=watermark, allowed_schemes=allowed_schemes)
     folder = _prepare_folder(directory)
-    return [_download_one(http, image, folder, allowed_schemes, max_bytes) for image in planned]
+    paths: list[Path] = []
+    for image in planned:
+        paths.append((yield from _download_one(image, folder, allowed_schemes, max_bytes, max_redirects)))
+    return paths
 
 
 def _download_one(
-    http: httpx.Client, image: _PlannedImage, folder: Path, allowed_schemes: frozenset[str], max_bytes: int
-) -> Path:
-    request = http.build_request("GET", _parse_url(image.url, allowed_schemes))
+    image: _PlannedImage, folder: Path, allowed_schemes: frozenset[str], max_bytes: int, max_redirects: int
+) -> Flow[Path]:
+    url: httpx.URL | None = _parse_url(image.url, allowed_schemes)
+    request: httpx.Request | None = None
     hops = 0
     while True:
-        url = redact_url(request.url)
+        shown = redact_url(request.url if request is not None else url or "")
         try:
-            response = http.send(request, stream=True, follow_redirects=False)
+            stream: Stream = yield OpenStream(url=url, request=request)
         except httpx.HTTPError as error:
-            raise DownloadError(url, _transport_reason(error)) from error
-        try:
-            if response.next_request is None:
-                return _save(response, image.stem, folder, url, max_bytes)
-            request = response.next_request
-        finally:
-            response.close()
+            raise DownloadError(shown, _transport_reason(error)) from error
+        # An error from here on leaves the stream open: the driver closes what a flow leaves open.
+        next_request = stream.response.next_request
+        if next_request is None:
+            path = yield from _save(stream, image.stem, folder, shown, max_bytes)
+            yield CloseStream(stream)
+            return path
+        yield CloseStream(stream)
+        url, request = None, next_request
         hops += 1
-        if hops > http.max_redirects:
-            raise DownloadError(url, f"too many redirects (more than {http.max_redirects})")
+        if hops > max_redirects:
+            raise DownloadError(shown, f"too many redirects (more than {max_redirects})")
         _check_url(request.url, allowed_schemes)
 
 
-def _save(response: httpx.Response, stem: str, folder: Path, url: str, max_bytes: int) -> Path:
-    declared = _check_answer(response, url, max_bytes)
+def _save(stream: Stream, stem: str, folder: Path, url: str, max_bytes: int) -> Flow[Path]:
+    declared = _check_answer(stream.response, url, max_bytes)
+    # The file work stays in the flow: each write is a quick local one, and cancelling the async driver throws
+    # into the flow here, so the temporary file is removed by the same rule as any other failure.
     with _ImageFile(folder, stem, url, max_bytes) as image:
-        try:
-            for chunk in response.iter_bytes(DOWNLOAD_CHUNK_SIZE):
-                image.write(chunk)
-        except httpx.HTTPError as error:
-            raise DownloadError(url, _transport_reason(error)) from error
-        return image.commit(_received(response, image), declared)
+        while True:
+            try:
+                chunk: bytes | None = yield ReadChunk(stream)
+            except httpx.HTTPError as error:
+                raise DownloadError(url, _transport_reason(error)) from error
+            if chunk is None:
+                break
+            image.write(chunk)
+        return image.commit(_received(stream.response, image), declared)
 
 
-# -- async --------------------------------------------------------------------------------------------------
-
-
-async def adownload_images(
-    http: httpx.AsyncClient,
-    task: ImageTask,
-    directory: str | os.PathLike[str],
-    *,
-    watermark: bool,
-    allowed_schemes: frozenset[str],
-    max_bytes: int,
-) -> list[Path]:
-    """Saves every image of a succeeded task into ``directory`` (created if missing); the paths, in order."""
-    planned = _plan(task, watermark=watermark, allowed_schemes=allowed_schemes)
-    folder = await asyncio.to_thread(_prepare_folder, directory)
-    return [await _adownload_one(http, image, folder, allowed_schemes, max_bytes) for image in planned]
-
-
-async def _adownload_one(
-    http: httpx.AsyncClient, image: _PlannedImage, folder: Path, allowed_schemes: frozenset[str], max_bytes: int
-) -> Path:
-    request = http.build_request("GET", _parse_url(image.url, allowed_schemes))
-    hops = 0
-    while True:
-        url = redact_url(request.url)
-        try:
-            response = await http.send(request, stream=True, follow_redirects=False)
-        except httpx.HTTPError as error:
-            raise DownloadError(url, _transport_reason(error)) from error
-        try:
-            if response.next_request is None:
-                return await _asave(response, image.stem, folder, url, max_bytes)
-            request = response.next_request
-        finally:
-            await response.aclose()
-        hops += 1
-        if hops > http.max_redirects:
-            raise DownloadError(url, f"too many redirects (more than {http.max_redirects})")
-        _check_url(request.url, allowed_schemes)
-
-
-async def _asave(response: httpx.Response, stem: str, folder: Path, url: str, max_bytes: int) -> Path:
-    declared = _check_answer(response, url, max_bytes)
-    # The file work stays on the event loop: each call is a quick local write, and a worker thread still
-    # writing after a cancellation could race the clean-up that removes the temporary file.
-    with _ImageFile(folder, stem, url, max_bytes) as image:
-        try:
-            async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK_SIZE):
-                image.write(chunk)
-        except httpx.HTTPError as error:
-            raise DownloadError(url, _transport_reason(error)) from error
-        return image.commit(_received(response, image), declared)
-
-
-__all__ = ["adownload_images", "download_images", "redact_url", "safe_file_stem"]
+__all__ = ["download_flow", "redact_url", "safe_file_stem"]

@@ -36,7 +36,10 @@
         └── WebhookSignatureError           no signature matches: wrong secret, or the body changed (a framework
                                             that re-encodes JSON changes it: verify the raw body)
 
-An undocumented code maps by its HTTP status: 400 -> InvalidRequestError, 401 -> AuthenticationError,
+Which code belongs to which class, and which codes are retryable, is data: the spec's error table
+(``x-kling-errors`` on ``ErrorResponse`` in openapi/kling-images.yaml), read at the first error, not at import.
+Each class stands for one of its families (``_FAMILY_CLASSES``); the codes written above are that data, as a
+test checks. An undocumented code maps by its HTTP status: 400 -> InvalidRequestError, 401 -> AuthenticationError,
 403 -> PermissionDeniedError, 404 -> NotFoundError, 5xx -> ServerError; any other status (including a 429
 with an unknown code: that status mixes account, permission and rate-limit families) -> plain APIError.
 Any 5xx status is a retryable ServerError whatever its code. No message ever carries a secret or a token.
@@ -44,6 +47,9 @@ Any 5xx status is a retryable ServerError whatever its code. No message ever car
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import kling_auth
@@ -52,6 +58,7 @@ from kling_api.errors import redact
 
 if TYPE_CHECKING:
     from kling_api.models import ImageTask
+    from kling_spec._errors import DocumentedError
 
 
 class KlingError(Exception):
@@ -79,11 +86,20 @@ class APITimeoutError(APIConnectionError):
     """The API gave no answer in time."""
 
 
+class _FamilyRetryable:
+    """A class's ``retryable`` until an instance sets its own: True when every documented code of the class's
+    family is retryable by the spec's table (RateLimitError's and ServerError's, today). Read at first use."""
+
+    def __get__(self, instance: object, owner: type[APIError]) -> bool:
+        return owner in _error_maps().retryable_classes
+
+
 class APIError(KlingError):
     """The API answered an error."""
 
-    #: Whether retrying the same call later can succeed; set per instance from the code and status.
-    retryable: bool = False
+    #: Whether retrying the same call later can succeed; set per instance from the code and status (the spec's
+    #: error table), else the class's default (see _FamilyRetryable).
+    retryable = _FamilyRetryable()
     # The server's Retry-After in seconds, when it sent one (read by the retry loop).
     _retry_after: float | None = None
 
@@ -138,13 +154,9 @@ class ContentPolicyError(APIError):
 class RateLimitError(APIError):
     """429, codes 1302/1303: too many requests, or the concurrency quota is full. Retry later."""
 
-    retryable = True
-
 
 class ServerError(APIError):
     """Any 5xx: 5000 (internal error), 5001 (maintenance), 5002 (backlog), or an HTML gateway page."""
-
-    retryable = True
 
 
 class MalformedResponseError(APIError):
@@ -247,32 +259,49 @@ class WebhookSignatureError(WebhookVerificationError):
     parsed and re-encoded the JSON changes it too: verify the raw body as received)."""
 
 
-# The documented table (ErrorResponse in openapi/kling-images.yaml). A test checks it against the spec.
-CODE_TO_ERROR: dict[int, type[APIError]] = {
-    1000: AuthenticationError,
-    1001: AuthenticationError,
-    1002: AuthenticationError,
-    1003: AuthenticationError,
-    1004: AuthenticationError,
-    1100: AccountError,
-    1101: AccountError,
-    1102: AccountError,
-    1103: PermissionDeniedError,
-    1200: InvalidRequestError,
-    1201: InvalidRequestError,
-    1202: NotFoundError,
-    1203: NotFoundError,
-    1300: ContentPolicyError,
-    1301: ContentPolicyError,
-    1302: RateLimitError,
-    1303: RateLimitError,
-    1304: PermissionDeniedError,
-    5000: ServerError,
-    5001: ServerError,
-    5002: ServerError,
+#: Each family of the spec's error table -> the class that stands for it. Which codes are in a family is the
+#: spec's data; a family missing here maps by HTTP status, as an undocumented code does.
+_FAMILY_CLASSES: dict[str, type[APIError]] = {
+    "auth": AuthenticationError,
+    "account": AccountError,
+    "permission": PermissionDeniedError,
+    "invalid-request": InvalidRequestError,
+    "not-found": NotFoundError,
+    "content-policy": ContentPolicyError,
+    "rate-limit": RateLimitError,
+    "server": ServerError,
 }
 
-RETRYABLE_CODES: frozenset[int] = frozenset({1302, 1303, 5000, 5001, 5002})
+
+@dataclass(frozen=True)
+class ErrorMaps:
+    """What the SDK makes of an error table: each code's class, the retryable codes, the retryable classes."""
+
+    code_to_error: Mapping[int, type[APIError]]
+    retryable_codes: frozenset[int]
+    #: The classes whose every documented code is retryable: their instances are, by default.
+    retryable_classes: frozenset[type[APIError]]
+
+
+def derive_error_maps(table: Mapping[int, DocumentedError]) -> ErrorMaps:
+    """The SDK's maps from an error table (``kling_spec._errors.documented_errors()``)."""
+    code_to_error = {code: _FAMILY_CLASSES[row.family] for code, row in table.items() if row.family in _FAMILY_CLASSES}
+    retryable_codes = frozenset(code for code, row in table.items() if row.retryable)
+    retryable_classes = frozenset(
+        cls
+        for cls in set(code_to_error.values())
+        if all(code in retryable_codes for code, mapped in code_to_error.items() if mapped is cls)
+    )
+    return ErrorMaps(code_to_error, retryable_codes, retryable_classes)
+
+
+@functools.cache
+def _error_maps() -> ErrorMaps:
+    # The spec is read at the first error, not when the SDK is imported.
+    from kling_spec._errors import documented_errors
+
+    return derive_error_maps(documented_errors())
+
 
 #: Code 1201 is also "task not found by id/external id" on a query.
 TASK_NOT_FOUND_CODE = 1201
@@ -291,14 +320,15 @@ def error_class_for(http_status: int, code: int | None) -> type[APIError]:
     """The APIError subclass for an answer: by code when documented, else by HTTP status family."""
     if http_status >= 500:
         return ServerError
-    if code is not None and code in CODE_TO_ERROR:
-        return CODE_TO_ERROR[code]
+    documented = _error_maps().code_to_error
+    if code is not None and code in documented:
+        return documented[code]
     return _STATUS_TO_ERROR.get(http_status, APIError)
 
 
 def is_retryable(http_status: int, code: int | None) -> bool:
-    """The documented table: 1302, 1303, 5000, 5001, 5002 and any 5xx are worth retrying; the rest are not."""
-    return http_status >= 500 or (code is not None and code in RETRYABLE_CODES)
+    """Whether the same call may succeed later: any 5xx, and each code the spec's table marks retryable."""
+    return http_status >= 500 or (code is not None and code in _error_maps().retryable_codes)
 
 
 def api_error(http_status: int, code: int | None, message: str, request_id: str | None) -> APIError:
@@ -314,9 +344,7 @@ def api_error(http_status: int, code: int | None, message: str, request_id: str 
 
 
 __all__ = [
-    "CODE_TO_ERROR",
     "RESOURCE_NOT_FOUND_CODE",
-    "RETRYABLE_CODES",
     "TASK_NOT_FOUND_CODE",
     "APIConnectionError",
     "APIError",
@@ -325,6 +353,7 @@ __all__ = [
     "AuthenticationError",
     "ContentPolicyError",
     "DownloadError",
+    "ErrorMaps",
     "InvalidRequestError",
     "KlingError",
     "MalformedResponseError",
@@ -342,6 +371,7 @@ __all__ = [
     "WebhookTimestampError",
     "WebhookVerificationError",
     "api_error",
+    "derive_error_maps",
     "error_class_for",
     "is_retryable",
 ]

@@ -1,604 +1,428 @@
-"""``client.images``: create, get, list, wait, generate, download (sync and async twins).
+"""``client.images``: the resource people call, sync (``Images``) and async (``AsyncImages``).
 
-Decisions live in pure functions (_requests, _answers, _retry, _wait); these classes only send and sleep.
+Thin shells: a method checks its arguments (``_arguments``), builds the flow that holds the rules (``_flows``,
+``_download``, ``_batch``) and runs it with its driver (``_drivers``). The two classes differ only in the driver
+they use; the rules live once, in the flows.
 """
 
 from __future__ import annotations
 
-import inspect
-import math
+import asyncio
 import os
-import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
-import kling_spec
-from kling_api.api.images import create_image_task, get_image_task, list_image_tasks
+import httpx
 from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask, ImageTaskCallback
-from kling_api.types import Response, encode_path_parameter
+from kling_api.types import UNSET, Unset
 
-from . import _answers
-from ._batch import BatchResult, arun_batch, run_batch
-from ._constants import DEFAULT_BATCH_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, DOWNLOAD_MAX_BYTES
-from ._download import adownload_images, download_images
-from ._errors import (
-    RESOURCE_NOT_FOUND_CODE,
-    TASK_NOT_FOUND_CODE,
-    InvalidRequestError,
-    KlingError,
-    NotFoundError,
-    ValidationError,
-)
-from ._logging import log_decision, log_failure, log_response
-from ._requests import build_create_request, check_task_id, with_external_task_id
-from ._retry import (
-    async_retrying,
-    create_ambiguous,
-    create_surely_not_done,
-    first_retry_delay,
-    is_retryable_query_error,
-    retrying,
-)
-from ._wait import Outcome, WaitPlan, decide
-
-if TYPE_CHECKING:
-    from ._client import AsyncKling, Kling
+from . import _arguments
+from ._batch import BatchResult, arun_batch, run_in_private_loop
+from ._constants import DEFAULT_BATCH_CONCURRENCY
+from ._core import CallOptions, ClientCore
+from ._download import download_flow
+from ._drivers import run, run_async
+from ._effects import Flow, Trace
+from ._flows import create_task, generate_task, get_task, list_tasks, wait_for_task
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
-_GENERATIONS = "/v1/images/generations"
 # The resources have a method named list: annotations inside them name the types through these aliases.
 _Tasks = list[ImageTask]
 _Paths = list[Path]
 _Results = list[BatchResult]
 
-
-def _batch_requests(
-    items: Iterable[str | CreateImageTaskRequest], fields: dict[str, Any], *, strict_capabilities: bool
-) -> list[CreateImageTaskRequest]:
-    """Every item of a batch as a checked request; one bad item refuses the whole batch before anything is sent."""
-    if isinstance(items, str | bytes):
-        # A string is an iterable of one-character prompts: one paid task per character.
-        raise ValidationError("items", "must be a list of prompts or requests, not a single string")
-    requests = []
-    for index, item in enumerate(items):
-        try:
-            # Each item gets its external_task_id now, so every result names a task the caller can look up.
-            request = build_create_request(item, fields, strict_capabilities=strict_capabilities)
-            requests.append(with_external_task_id(request)[0])
-        except ValidationError as error:
-            field = f"items[{index}].{error.field}" if error.field else f"items[{index}]"
-            raise ValidationError(field, error.rule) from None
-    return requests
+# The trace of the call in progress, when the caller asked for the raw response (with_raw_response).
+_TRACE: ContextVar[Trace | None] = ContextVar("kling_trace", default=None)
 
 
-def _check_download_arguments(task: object, directory: object) -> None:
-    if not isinstance(task, ImageTask):
-        raise ValidationError("task", f"must be an ImageTask (from get, wait or generate), got {type(task).__name__}")
-    if not isinstance(directory, str | os.PathLike):
-        raise ValidationError("directory", f"must be a folder path, got {type(directory).__name__}")
+class _Flows:
+    """The flow of each method, from its checked arguments: shared by both resources."""
 
+    def __init__(self, core: ClientCore) -> None:
+        self._core = core
 
-def _callback_task_id(callback: object) -> str:
-    if not isinstance(callback, ImageTaskCallback):
-        raise ValidationError("callback", "must be an ImageTaskCallback: parse the body with kling.parse_callback")
-    return callback.task_id
+    def _options(self, timeout: Any, headers: Any, query: Any, body: Any = None) -> CallOptions:
+        return self._core.options(_arguments.call_options(timeout, headers, query, body))
 
-
-def _check_task_id(task_id: object) -> str:
-    return check_task_id(task_id, "task_id")
-
-
-def _check_timeout(timeout: object) -> float:
-    """A wait's deadline: a finite number of seconds, 0 for a single poll (NaN or infinity would wait forever)."""
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool):
-        raise ValidationError("timeout", f"must be a number of seconds, got {type(timeout).__name__}")
-    if not math.isfinite(timeout) or timeout < 0:
-        raise ValidationError("timeout", f"must be a finite number of seconds, 0 or more, got {timeout!r}")
-    return float(timeout)
-
-
-def _task_path(task_id: str) -> str:
-    """The path as sent (for the log line), encoded by the generated client's own rule."""
-    return f"{_GENERATIONS}/{encode_path_parameter('task_id', task_id)}"
-
-
-def _check_page(page: object, page_size: object) -> None:
-    """The list query, checked against the spec's parameter limits (pageNum, pageSize) before sending."""
-    for name, value in (("page", page), ("page_size", page_size)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValidationError(name, f"must be an integer, got {type(value).__name__}")
-        if value.bit_length() >= 64:
-            # str() of an int of more than 4300 digits raises ValueError: refuse it before converting.
-            raise ValidationError(name, "is an integer out of range (beyond 64 bits)")
-    query = {"pageNum": str(page), "pageSize": str(page_size)}
-    try:
-        kling_spec.load_spec().validate_request("GET", _GENERATIONS, query=query)
-    except kling_spec.RequestValidationError as error:
-        field = {"query.pageNum": "page", "query.pageSize": "page_size"}.get(error.field, error.field)
-        raise ValidationError(field, error.rule) from None
-
-
-def _is_not_found(error: KlingError) -> bool:
-    """What a lookup by id answers for an unknown task: 400/1201 (3rd-party reports) or 404/1203 (requested
-    resource does not exist). Anything else (1202, a proxy's bare 404) proves nothing: no second create."""
-    return (isinstance(error, InvalidRequestError) and error.code == TASK_NOT_FOUND_CODE) or (
-        isinstance(error, NotFoundError) and error.code == RESOURCE_NOT_FOUND_CODE
-    )
-
-
-def _elapsed_ms(start: float) -> float:
-    return (time.perf_counter() - start) * 1000
-
-
-def _finish(method: str, path: str, start: float, response: Response[Any], parse: Callable[[Response[Any]], T]) -> T:
-    """Parse an answer into a model, logging one line either way."""
-    try:
-        value = parse(response)
-    except KlingError as error:
-        log_response(method, path, int(response.status_code), getattr(error, "request_id", None), _elapsed_ms(start))
-        raise
-    log_response(method, path, int(response.status_code), getattr(value, "request_id", None), _elapsed_ms(start))
-    return value
-
-
-def _translate(method: str, path: str, start: float, error: Exception) -> KlingError | None:
-    converted = _answers.error_from_exception(error)
-    if converted is not None:
-        log_failure(method, path, converted, _elapsed_ms(start))
-    return converted
-
-
-@dataclass
-class _CreateState:
-    """What the create loop knows so far: may an earlier attempt have created the task?"""
-
-    external_task_id: str
-    maybe_created: bool = False
-
-    def note_failure(self, error: BaseException) -> None:
-        if create_ambiguous(error):
-            self.maybe_created = True
-            log_decision("create %s: outcome unknown, looking it up before any new create", self.external_task_id)
-
-    def lookup_before_giving_up(self, error: KlingError) -> bool:
-        # A duplicate external_task_id answers 1201: after an ambiguous attempt it may be our own task.
-        return self.maybe_created and isinstance(error, InvalidRequestError) and error.code == TASK_NOT_FOUND_CODE
-
-
-def _create_should_retry(error: BaseException) -> bool:
-    return create_surely_not_done(error) or create_ambiguous(error)
-
-
-def _with_request_id(parse: Callable[[Response[Any]], tuple[T, str]]) -> Callable[[Response[Any]], _Parsed[T]]:
-    def parse_with_id(response: Response[Any]) -> _Parsed[T]:
-        value, request_id = parse(response)
-        return _Parsed(value, request_id)
-
-    return parse_with_id
-
-
-@dataclass(frozen=True)
-class _Parsed(Generic[T]):
-    value: T
-    request_id: str
-
-
-class Images:
-    """Image-generation tasks: ``client.images``."""
-
-    def __init__(self, client: Kling) -> None:
-        self._client = client
-
-    # -- one request each, no retries ----------------------------------------------------------------
-
-    def _send(self, method: str, path: str, send: Callable[[], Response[Any]], parse: Callable[..., _Parsed[T]]) -> T:
-        start = time.perf_counter()
-        try:
-            response = send()
-        except Exception as error:
-            converted = _translate(method, path, start, error)
-            if converted is None:
-                raise
-            raise converted from error
-        return _finish(method, path, start, response, parse).value
-
-    def _query(self, what: str, once: Callable[[], T]) -> T:
-        """A query with its retries. The first attempt goes without a retry loop: most succeed, and building
-        the loop costs more than the rest of the SDK's work on a call."""
-        try:
-            return once()
-        except KlingError as error:
-            timing = self._client._timing
-            delay = first_retry_delay(what, error, self._client.max_retries, timing)
-            if delay is None:
-                raise
-        timing.sleep(delay)
-        loop = retrying(
-            what,
-            max_retries=self._client.max_retries,
-            timing=timing,
-            should_retry=is_retryable_query_error,
-            attempts_done=1,
+    def _create(
+        self, prompt: str | CreateImageTaskRequest, options: CallOptions, fields: Mapping[str, Any]
+    ) -> Flow[CreatedImageTask]:
+        request, external_task_id = _arguments.create_request(
+            prompt, fields, strict_capabilities=self._core.strict_capabilities
         )
-        return loop(once)
+        return create_task(self._core, request, external_task_id, options, _TRACE.get())
 
-    def _get_once(self, task_id: str) -> ImageTask:
-        api = self._client._api
-        return self._send(
-            "GET",
-            _task_path(task_id),
-            lambda: get_image_task.sync_detailed(task_id, client=api),
-            _with_request_id(_answers.image_task),
+    def _get(self, task_id: object, options: CallOptions) -> Flow[ImageTask]:
+        return get_task(self._core, _arguments.task_id(task_id), options, _TRACE.get())
+
+    def _list(self, page: object, page_size: object, options: CallOptions) -> Flow[_Tasks]:
+        page_num, size = _arguments.page(page, page_size)
+        return list_tasks(self._core, page_num, size, options, _TRACE.get())
+
+    def _wait(
+        self, task_id: object, deadline: object, timeout: object, on_update: Any, options: CallOptions
+    ) -> Flow[ImageTask]:
+        seconds = _arguments.deadline_seconds(deadline, timeout, "wait")
+        return wait_for_task(self._core, _arguments.task_id(task_id), seconds, on_update, options, _TRACE.get())
+
+    def _generate(
+        self,
+        prompt: str | CreateImageTaskRequest,
+        deadline: object,
+        timeout: object,
+        on_update: Any,
+        options: CallOptions,
+        fields: Mapping[str, Any],
+    ) -> Flow[ImageTask]:
+        # The deadline is checked before a task that costs credits is created.
+        seconds = _arguments.deadline_seconds(deadline, timeout, "generate")
+        request, external_task_id = _arguments.create_request(
+            prompt, fields, strict_capabilities=self._core.strict_capabilities
+        )
+        return generate_task(self._core, request, external_task_id, seconds, on_update, options, _TRACE.get())
+
+    def _download(self, task: object, directory: object, watermark: bool) -> Flow[_Paths]:
+        checked_task, folder = _arguments.download_arguments(task, directory)
+        return download_flow(
+            checked_task,
+            folder,
+            watermark=watermark,
+            allowed_schemes=self._core.download_schemes,
+            max_bytes=self._core.download_max_bytes,
+            max_redirects=self._core.download_max_redirects,
         )
 
-    def _create_once(self, request: CreateImageTaskRequest) -> CreatedImageTask:
-        api = self._client._api
-        return self._send(
-            "POST",
-            _GENERATIONS,
-            lambda: create_image_task.sync_detailed(client=api, body=request),
-            _with_request_id(_answers.created_task),
-        )
+    def _batch(
+        self, items: Iterable[str | CreateImageTaskRequest], deadline: object, timeout: object, fields: Any
+    ) -> tuple[list[CreateImageTaskRequest], float]:
+        requests = _arguments.batch_requests(items, fields, strict_capabilities=self._core.strict_capabilities)
+        return requests, _arguments.deadline_seconds(deadline, timeout, "generate_many")
 
-    def _lookup(self, external_task_id: str) -> CreatedImageTask | None:
-        try:
-            task = self._get_once(external_task_id)
-        except KlingError as error:
-            if _is_not_found(error):
-                log_decision("create %s: not found, creating it", external_task_id)
-                return None
-            raise
-        log_decision("create %s: found as task %s, not creating again", external_task_id, task.task_id)
-        return _answers.created_from_task(task)
 
-    def _create_attempt(self, request: CreateImageTaskRequest, state: _CreateState) -> CreatedImageTask:
-        if state.maybe_created:
-            found = self._lookup(state.external_task_id)
-            if found is not None:
-                return found
-        try:
-            return self._create_once(request)
-        except KlingError as error:
-            if state.lookup_before_giving_up(error):
-                found = self._lookup(state.external_task_id)
-                if found is not None:
-                    return found
-            state.note_failure(error)
-            raise
+class Images(_Flows):
+    """Image-generation tasks: ``client.images``.
 
-    # -- public ---------------------------------------------------------------------------------------
+    Every method that sends a request takes ``timeout`` (the HTTP timeout of each of its requests; default the
+    client's), ``extra_headers`` and ``extra_query``; ``create`` and ``generate`` also ``extra_body``, merged into
+    the JSON body after the documented fields were checked (a field the spec does not know yet can be sent).
+    ``wait``, ``generate`` and ``generate_many`` give up after ``deadline`` seconds (their HTTP timeout is the
+    client's: ``client.with_options(timeout=...)``).
+    """
 
-    def create(self, prompt: str | CreateImageTaskRequest, **fields: Any) -> CreatedImageTask:
+    @cached_property
+    def with_raw_response(self) -> ImagesWithRawResponse:
+        """The same methods, returning a :class:`RawResponse` (status, headers, request id, time) around the result."""
+        return ImagesWithRawResponse(self)
+
+    def create(
+        self,
+        prompt: str | CreateImageTaskRequest,
+        *,
+        timeout: float | httpx.Timeout | Unset | None = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Any,
+    ) -> CreatedImageTask:
         """Submit a task; checked against the spec before anything is sent. Never creates it twice."""
-        request, external_task_id = with_external_task_id(
-            build_create_request(prompt, fields, strict_capabilities=self._client.strict_capabilities)
-        )
-        state = _CreateState(external_task_id)
-        loop = retrying(
-            "create",
-            max_retries=self._client.max_retries,
-            timing=self._client._timing,
-            should_retry=_create_should_retry,
-        )
-        return loop(self._create_attempt, request, state)
+        options = self._options(timeout, extra_headers, extra_query, extra_body)
+        return run(self._create(prompt, options, fields), self._core)
 
-    def get(self, task_id: str) -> ImageTask:
+    def get(
+        self,
+        task_id: str,
+        *,
+        timeout: float | httpx.Timeout | Unset | None = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> ImageTask:
         """The task, by its task_id or your external_task_id."""
-        task_id = _check_task_id(task_id)
-        return self._query("get", lambda: self._get_once(task_id))
+        return run(self._get(task_id, self._options(timeout, extra_headers, extra_query)), self._core)
 
-    def list(self, *, page: int = 1, page_size: int = 30) -> _Tasks:
+    def list(
+        self,
+        *,
+        page: int = 1,
+        page_size: int = 30,
+        timeout: float | httpx.Timeout | Unset | None = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> _Tasks:
         """One page of the account's tasks (in the API's order, which is not documented)."""
-        _check_page(page, page_size)
-        api = self._client._api
-
-        def once() -> _Tasks:
-            return self._send(
-                "GET",
-                _GENERATIONS,
-                lambda: list_image_tasks.sync_detailed(client=api, page_num=page, page_size=page_size),
-                _with_request_id(_answers.image_tasks),
-            )
-
-        return self._query("list", once)
+        return run(self._list(page, page_size, self._options(timeout, extra_headers, extra_query)), self._core)
 
     def wait(
         self,
         task_id: str,
         *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        deadline: float | None = None,
         on_update: Callable[[ImageTask], None] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | Unset = UNSET,  # the deprecated name of deadline
     ) -> ImageTask:
-        """Poll until the task succeeds (returned), fails (TaskFailedError) or ``timeout`` passes
-        (TaskTimeoutError). ``on_update`` sees the task after every poll."""
-        task_id = _check_task_id(task_id)
-        timing = self._client._timing
-        plan = WaitPlan(task_id, _check_timeout(timeout), timing.clock())
-        while True:
-            # One query per poll: a transient failure (timeout, 5xx, 429) is just a missed poll, and the
-            # wait's own deadline, not a retry budget, decides when to give up.
-            try:
-                task = self._get_once(task_id)
-            except KlingError as error:
-                plan.missed_poll(error, is_retryable_query_error(error))
-            else:
-                plan.polled(str(task.task_status))
-                if on_update is not None:
-                    on_update(task)
-                if decide(task) is Outcome.DONE:
-                    return task
-            delay = plan.sleep_before_next_poll(timing.clock())
-            log_decision("task %s is %s: next poll in %.2f s", task_id, plan.last_status, delay)
-            timing.sleep(delay)
+        """Poll until the task succeeds (returned), fails (TaskFailedError) or ``deadline`` seconds pass
+        (TaskTimeoutError; default 600). ``on_update`` sees the task after every poll. ``timeout=`` is the
+        deprecated name of ``deadline=``."""
+        options = self._options(UNSET, extra_headers, extra_query)
+        return run(self._wait(task_id, deadline, timeout, on_update, options), self._core)
 
     def generate(
         self,
         prompt: str | CreateImageTaskRequest,
         *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        deadline: float | None = None,
         on_update: Callable[[ImageTask], None] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | Unset = UNSET,  # the deprecated name of deadline
         **fields: Any,
     ) -> ImageTask:
         """Create a task, then wait for it: the succeeded task, with its image URLs."""
-        _check_timeout(timeout)  # before a task that costs credits is created
-        created = self.create(prompt, **fields)
-        return self.wait(created.task_id, timeout=timeout, on_update=on_update)
+        options = self._options(UNSET, extra_headers, extra_query, extra_body)
+        return run(self._generate(prompt, deadline, timeout, on_update, options, fields), self._core)
 
     def download(self, task: ImageTask, directory: str | os.PathLike[str], *, watermark: bool = False) -> _Paths:
         """Save the task's images into ``directory``: the files' paths, in image order."""
-        _check_download_arguments(task, directory)
-        return download_images(
-            self._client._download_http(),
-            task,
-            directory,
-            watermark=watermark,
-            allowed_schemes=self._client._download_schemes,
-            max_bytes=DOWNLOAD_MAX_BYTES,
-        )
+        return run(self._download(task, directory, watermark), self._core)
 
     def generate_many(
         self,
         items: Iterable[str | CreateImageTaskRequest],
         *,
         concurrency: int = DEFAULT_BATCH_CONCURRENCY,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        deadline: float | None = None,
+        timeout: float | Unset = UNSET,  # the deprecated name of deadline
         **fields: Any,
     ) -> _Results:
         """Generate every item (a prompt or a request; ``fields`` apply to each), ``concurrency`` slots at a time.
 
         A task holds ``n`` slots, as the API counts them. When the account's quota is full (1303), an item
-        waits for a slot instead of failing, for up to ``timeout`` seconds; its wait has the same deadline.
+        waits for a slot instead of failing, for up to ``deadline`` seconds; its wait has the same deadline.
         Results come in input order, each with its task or its own KlingError. Every item is checked before
         anything is sent. An exception that is not a KlingError (a bug, KeyboardInterrupt) stops the batch and
-        propagates: tasks already created keep running on the server.
+        propagates: tasks already created keep running on the server. The scheduler is the async client's, run on
+        a private event loop in a worker thread (see ``_batch``).
         """
-        requests = _batch_requests(items, fields, strict_capabilities=self._client.strict_capabilities)
-        _check_timeout(timeout)
-        timing = self._client._timing
-        return run_batch(
-            requests,
-            slots=concurrency,
-            create=self.create,
-            wait=lambda task_id: self.wait(task_id, timeout=timeout),
-            deadline_seconds=timeout,
-            clock=timing.clock,
-            sleep=timing.sleep,
-        )
+        requests, seconds = self._batch(items, deadline, timeout, fields)
+        core = self._core
 
-    def confirm_callback(self, callback: ImageTaskCallback) -> ImageTask:
-        """The task a callback speaks of, as the API reports it now: callbacks are unsigned, so a careful
-        receiver acts on the queried task, never on the callback's own claims."""
-        return self.get(_callback_task_id(callback))
+        async def create(request: CreateImageTaskRequest) -> CreatedImageTask:
+            flow = create_task(core, request, str(request.external_task_id), core.options(CallOptions()))
+            return await asyncio.to_thread(run, flow, core)
 
+        async def wait(task_id: str) -> ImageTask:
+            flow = wait_for_task(core, task_id, seconds, None, core.options(CallOptions()))
+            return await asyncio.to_thread(run, flow, core)
 
-class AsyncImages:
-    """Image-generation tasks: ``client.images`` of an AsyncKling."""
-
-    def __init__(self, client: AsyncKling) -> None:
-        self._client = client
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        send: Callable[[], Awaitable[Response[Any]]],
-        parse: Callable[..., _Parsed[T]],
-    ) -> T:
-        start = time.perf_counter()
-        try:
-            response = await send()
-        except Exception as error:
-            converted = _translate(method, path, start, error)
-            if converted is None:
-                raise
-            raise converted from error
-        return _finish(method, path, start, response, parse).value
-
-    async def _query(self, what: str, once: Callable[[], Coroutine[Any, Any, T]]) -> T:
-        """A query with its retries; the first attempt without a retry loop (see Images._query)."""
-        try:
-            return await once()
-        except KlingError as error:
-            timing = self._client._timing
-            delay = first_retry_delay(what, error, self._client.max_retries, timing)
-            if delay is None:
-                raise
-        await timing.async_sleep(delay)
-        loop = async_retrying(
-            what,
-            max_retries=self._client.max_retries,
-            timing=timing,
-            should_retry=is_retryable_query_error,
-            attempts_done=1,
-        )
-        return await loop(once)
-
-    async def _get_once(self, task_id: str) -> ImageTask:
-        api = self._client._api
-        return await self._send(
-            "GET",
-            _task_path(task_id),
-            lambda: get_image_task.asyncio_detailed(task_id, client=api),
-            _with_request_id(_answers.image_task),
-        )
-
-    async def _create_once(self, request: CreateImageTaskRequest) -> CreatedImageTask:
-        api = self._client._api
-        return await self._send(
-            "POST",
-            _GENERATIONS,
-            lambda: create_image_task.asyncio_detailed(client=api, body=request),
-            _with_request_id(_answers.created_task),
-        )
-
-    async def _lookup(self, external_task_id: str) -> CreatedImageTask | None:
-        try:
-            task = await self._get_once(external_task_id)
-        except KlingError as error:
-            if _is_not_found(error):
-                log_decision("create %s: not found, creating it", external_task_id)
-                return None
-            raise
-        log_decision("create %s: found as task %s, not creating again", external_task_id, task.task_id)
-        return _answers.created_from_task(task)
-
-    async def _create_attempt(self, request: CreateImageTaskRequest, state: _CreateState) -> CreatedImageTask:
-        if state.maybe_created:
-            found = await self._lookup(state.external_task_id)
-            if found is not None:
-                return found
-        try:
-            return await self._create_once(request)
-        except KlingError as error:
-            if state.lookup_before_giving_up(error):
-                found = await self._lookup(state.external_task_id)
-                if found is not None:
-                    return found
-            state.note_failure(error)
-            raise
-
-    async def create(self, prompt: str | CreateImageTaskRequest, **fields: Any) -> CreatedImageTask:
-        """Submit a task; checked against the spec before anything is sent. Never creates it twice."""
-        request, external_task_id = with_external_task_id(
-            build_create_request(prompt, fields, strict_capabilities=self._client.strict_capabilities)
-        )
-        state = _CreateState(external_task_id)
-        loop = async_retrying(
-            "create",
-            max_retries=self._client.max_retries,
-            timing=self._client._timing,
-            should_retry=_create_should_retry,
-        )
-        return await loop(self._create_attempt, request, state)
-
-    async def get(self, task_id: str) -> ImageTask:
-        """The task, by its task_id or your external_task_id."""
-        task_id = _check_task_id(task_id)
-
-        # A coroutine function, not a lambda returning a coroutine: tenacity awaits only the former.
-        async def once() -> ImageTask:
-            return await self._get_once(task_id)
-
-        return await self._query("get", once)
-
-    async def list(self, *, page: int = 1, page_size: int = 30) -> _Tasks:
-        """One page of the account's tasks (in the API's order, which is not documented)."""
-        _check_page(page, page_size)
-        api = self._client._api
-
-        async def once() -> _Tasks:
-            return await self._send(
-                "GET",
-                _GENERATIONS,
-                lambda: list_image_tasks.asyncio_detailed(client=api, page_num=page, page_size=page_size),
-                _with_request_id(_answers.image_tasks),
+        def scheduler() -> Awaitable[_Results]:
+            return arun_batch(
+                requests,
+                slots=concurrency,
+                create=create,
+                wait=wait,
+                deadline_seconds=seconds,
+                clock=core.timing.clock,
+                sleep=core.timing.async_sleep,
             )
 
-        return await self._query("list", once)
+        workers = concurrency if isinstance(concurrency, int) and not isinstance(concurrency, bool) else 1
+        return run_in_private_loop(scheduler, workers=max(1, min(workers, len(requests) or 1)))  # type: ignore[arg-type]
+
+    def confirm_callback(self, callback: ImageTaskCallback) -> ImageTask:
+        """The task a callback speaks of, as the API reports it now: an unsigned callback is a hint, so a careful
+        receiver acts on the queried task, never on the callback's own claims."""
+        return self.get(_arguments.callback_task_id(callback))
+
+
+class AsyncImages(_Flows):
+    """Image-generation tasks: ``client.images`` of an AsyncKling (the same methods as :class:`Images`)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncImagesWithRawResponse:
+        """The same methods, returning a :class:`RawResponse` (status, headers, request id, time) around the result."""
+        return AsyncImagesWithRawResponse(self)
+
+    async def create(
+        self,
+        prompt: str | CreateImageTaskRequest,
+        *,
+        timeout: float | httpx.Timeout | Unset | None = UNSET,  # noqa: ASYNC109 - an HTTP timeout
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **fields: Any,
+    ) -> CreatedImageTask:
+        """Submit a task; checked against the spec before anything is sent. Never creates it twice."""
+        options = self._options(timeout, extra_headers, extra_query, extra_body)
+        return await run_async(self._create(prompt, options, fields), self._core)
+
+    async def get(
+        self,
+        task_id: str,
+        *,
+        timeout: float | httpx.Timeout | Unset | None = UNSET,  # noqa: ASYNC109 - an HTTP timeout
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> ImageTask:
+        """The task, by its task_id or your external_task_id."""
+        return await run_async(self._get(task_id, self._options(timeout, extra_headers, extra_query)), self._core)
+
+    async def list(
+        self,
+        *,
+        page: int = 1,
+        page_size: int = 30,
+        timeout: float | httpx.Timeout | Unset | None = UNSET,  # noqa: ASYNC109 - an HTTP timeout
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> _Tasks:
+        """One page of the account's tasks (in the API's order, which is not documented)."""
+        options = self._options(timeout, extra_headers, extra_query)
+        return await run_async(self._list(page, page_size, options), self._core)
 
     async def wait(
         self,
         task_id: str,
         *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - the wait's deadline, not an I/O timeout
+        deadline: float | None = None,
         on_update: Callable[[ImageTask], Awaitable[None] | None] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | Unset = UNSET,  # noqa: ASYNC109 - the deprecated name of deadline
     ) -> ImageTask:
-        """Poll until the task succeeds (returned), fails (TaskFailedError) or ``timeout`` passes
-        (TaskTimeoutError). ``on_update`` (a function or a coroutine function) sees the task after every poll."""
-        task_id = _check_task_id(task_id)
-        timing = self._client._timing
-        plan = WaitPlan(task_id, _check_timeout(timeout), timing.clock())
-        while True:
-            try:
-                task = await self._get_once(task_id)
-            except KlingError as error:
-                plan.missed_poll(error, is_retryable_query_error(error))
-            else:
-                plan.polled(str(task.task_status))
-                if on_update is not None:
-                    result = on_update(task)
-                    if inspect.isawaitable(result):
-                        await result
-                if decide(task) is Outcome.DONE:
-                    return task
-            delay = plan.sleep_before_next_poll(timing.clock())
-            log_decision("task %s is %s: next poll in %.2f s", task_id, plan.last_status, delay)
-            await timing.async_sleep(delay)
+        """Poll until the task succeeds, fails or ``deadline`` passes; see :meth:`Images.wait`. ``on_update`` may
+        be a coroutine function."""
+        options = self._options(UNSET, extra_headers, extra_query)
+        return await run_async(self._wait(task_id, deadline, timeout, on_update, options), self._core)
 
     async def generate(
         self,
         prompt: str | CreateImageTaskRequest,
         *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - the wait's deadline, not an I/O timeout
+        deadline: float | None = None,
         on_update: Callable[[ImageTask], Awaitable[None] | None] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | Unset = UNSET,  # noqa: ASYNC109 - the deprecated name of deadline
         **fields: Any,
     ) -> ImageTask:
         """Create a task, then wait for it: the succeeded task, with its image URLs."""
-        _check_timeout(timeout)  # before a task that costs credits is created
-        created = await self.create(prompt, **fields)
-        return await self.wait(created.task_id, timeout=timeout, on_update=on_update)
+        options = self._options(UNSET, extra_headers, extra_query, extra_body)
+        return await run_async(self._generate(prompt, deadline, timeout, on_update, options, fields), self._core)
 
     async def download(self, task: ImageTask, directory: str | os.PathLike[str], *, watermark: bool = False) -> _Paths:
         """Save the task's images into ``directory``: the files' paths, in image order."""
-        _check_download_arguments(task, directory)
-        return await adownload_images(
-            self._client._download_http(),
-            task,
-            directory,
-            watermark=watermark,
-            allowed_schemes=self._client._download_schemes,
-            max_bytes=DOWNLOAD_MAX_BYTES,
-        )
+        return await run_async(self._download(task, directory, watermark), self._core)
 
     async def generate_many(
         self,
         items: Iterable[str | CreateImageTaskRequest],
         *,
         concurrency: int = DEFAULT_BATCH_CONCURRENCY,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 - each item's deadline, not an I/O timeout
+        deadline: float | None = None,
+        timeout: float | Unset = UNSET,  # noqa: ASYNC109 - the deprecated name of deadline
         **fields: Any,
     ) -> _Results:
-        """Generate every item, ``concurrency`` slots at a time: see ``Images.generate_many``."""
-        requests = _batch_requests(items, fields, strict_capabilities=self._client.strict_capabilities)
-        _check_timeout(timeout)
-        timing = self._client._timing
+        """Generate every item, ``concurrency`` slots at a time: see :meth:`Images.generate_many`."""
+        requests, seconds = self._batch(items, deadline, timeout, fields)
+        core = self._core
+
+        async def create(request: CreateImageTaskRequest) -> CreatedImageTask:
+            flow = create_task(core, request, str(request.external_task_id), core.options(CallOptions()))
+            return await run_async(flow, core)
 
         async def wait(task_id: str) -> ImageTask:
-            return await self.wait(task_id, timeout=timeout)
+            return await run_async(wait_for_task(core, task_id, seconds, None, core.options(CallOptions())), core)
 
         return await arun_batch(
             requests,
             slots=concurrency,
-            create=self.create,
+            create=create,
             wait=wait,
-            deadline_seconds=timeout,
-            clock=timing.clock,
-            sleep=timing.async_sleep,
+            deadline_seconds=seconds,
+            clock=core.timing.clock,
+            sleep=core.timing.async_sleep,
         )
 
     async def confirm_callback(self, callback: ImageTaskCallback) -> ImageTask:
-        """The task a callback speaks of, as the API reports it now (callbacks are unsigned)."""
-        return await self.get(_callback_task_id(callback))
+        """The task a callback speaks of, as the API reports it now (see :meth:`Images.confirm_callback`)."""
+        return await self.get(_arguments.callback_task_id(callback))
+
+
+# -- raw responses -------------------------------------------------------------------------------------------------
+
+
+class RawResponse(Generic[T]):
+    """What the last request of a call answered, around its result: ``http_status``, ``headers``, ``request_id``
+    (what the publisher's support asks for), ``elapsed`` (seconds), and ``parse()`` for the result itself."""
+
+    def __init__(self, value: T, trace: Trace) -> None:
+        self._value = value
+        self.http_status: int | None = trace.http_status
+        self.headers: httpx.Headers = trace.headers
+        self.request_id: str | None = trace.request_id
+        self.elapsed: float = trace.elapsed
+
+    def parse(self) -> T:
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"RawResponse(http_status={self.http_status}, request_id={self.request_id!r})"
+
+
+def _raw(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
+    def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        trace = Trace()
+        token = _TRACE.set(trace)
+        try:
+            value = method(*args, **kwargs)
+        finally:
+            _TRACE.reset(token)
+        return RawResponse(value, trace)
+
+    return call
+
+
+def _async_raw(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
+    async def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        trace = Trace()
+        token = _TRACE.set(trace)
+        try:
+            value = await method(*args, **kwargs)
+        finally:
+            _TRACE.reset(token)
+        return RawResponse(value, trace)
+
+    return call
+
+
+class ImagesWithRawResponse:
+    """``client.images.with_raw_response``: each method returns a :class:`RawResponse` around its result."""
+
+    def __init__(self, images: Images) -> None:
+        self.create = _raw(images.create)
+        self.get = _raw(images.get)
+        self.list = _raw(images.list)
+        self.wait = _raw(images.wait)
+        self.generate = _raw(images.generate)
+        self.confirm_callback = _raw(images.confirm_callback)
+
+
+class AsyncImagesWithRawResponse:
+    """``client.images.with_raw_response`` of an AsyncKling."""
+
+    def __init__(self, images: AsyncImages) -> None:
+        self.create = _async_raw(images.create)
+        self.get = _async_raw(images.get)
+        self.list = _async_raw(images.list)
+        self.wait = _async_raw(images.wait)
+        self.generate = _async_raw(images.generate)
+        self.confirm_callback = _async_raw(images.confirm_callback)

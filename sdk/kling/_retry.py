@@ -1,8 +1,8 @@
-"""When to retry, and how long to wait first (pure decisions, plus tenacity set up for sync and async).
+"""When to retry, and how long to wait first: pure decisions. The one retry loop is ``_flows.with_retries``.
 
 Queries (get, list) are safe to repeat: they retry connection errors, timeouts, 429 (1302/1303) and 5xx.
 A create is not: it retries as is only when the request surely did not create anything (the connection
-was refused, or 1302/1303); after an ambiguous failure it looks the task up first (see _images).
+was refused, or 1302/1303); after an ambiguous failure it looks the task up first (see ``_flows.create``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 import httpx
-import tenacity
 
 from ._constants import (
     RETRY_AFTER_MAX_SECONDS,
@@ -26,12 +25,10 @@ from ._constants import (
 from ._errors import (
     APIConnectionError,
     APIError,
-    KlingError,
     MalformedResponseError,
     RateLimitError,
     ServerError,
 )
-from ._logging import log_retry
 
 
 @dataclass
@@ -95,70 +92,6 @@ def create_ambiguous(error: BaseException) -> bool:
     return isinstance(error, APIConnectionError | ServerError | MalformedResponseError)
 
 
-def _wait_strategy(rand: Callable[[], float], done: int) -> Callable[[tenacity.RetryCallState], float]:
-    def wait(state: tenacity.RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome is not None else None
-        return backoff_delay(done + state.attempt_number, error, rand)
-
-    return wait
-
-
-def _log_before_sleep(what: str, done: int) -> Callable[[tenacity.RetryCallState], None]:
-    def before_sleep(state: tenacity.RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome is not None else None
-        delay = state.next_action.sleep if state.next_action is not None else 0.0
-        if error is not None:
-            log_retry(what, done + state.attempt_number, delay, error)
-
-    return before_sleep
-
-
-def retrying(
-    what: str,
-    *,
-    max_retries: int,
-    timing: Timing,
-    should_retry: Callable[[BaseException], bool],
-    attempts_done: int = 0,
-) -> tenacity.Retrying:
-    """A sync tenacity loop: up to ``max_retries`` retries of errors ``should_retry`` accepts.
-
-    ``attempts_done`` attempts already failed before this loop (a query's first, sent without a loop):
-    they count against ``max_retries`` and the backoff carries on from them.
-    """
-    return tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(max_retries + 1 - attempts_done),
-        retry=tenacity.retry_if_exception(should_retry),
-        wait=_wait_strategy(timing.random, attempts_done),
-        sleep=timing.sleep,
-        before_sleep=_log_before_sleep(what, attempts_done),
-        reraise=True,
-    )
-
-
-def async_retrying(
-    what: str,
-    *,
-    max_retries: int,
-    timing: Timing,
-    should_retry: Callable[[BaseException], bool],
-    attempts_done: int = 0,
-) -> tenacity.AsyncRetrying:
-    """The async twin of :func:`retrying`."""
-    return tenacity.AsyncRetrying(
-        stop=tenacity.stop_after_attempt(max_retries + 1 - attempts_done),
-        retry=tenacity.retry_if_exception(should_retry),
-        wait=_wait_strategy(timing.random, attempts_done),
-        sleep=timing.async_sleep,
-        before_sleep=_log_before_sleep(what, attempts_done),
-        reraise=True,
-    )
-
-
-def first_retry_delay(what: str, error: KlingError, max_retries: int, timing: Timing) -> float | None:
-    """After a query's first attempt failed: the delay before its first retry, or None to give up now."""
-    if max_retries < 1 or not is_retryable_query_error(error):
-        return None
-    delay = backoff_delay(1, error, timing.random)
-    log_retry(what, 1, delay, error)
-    return delay
+def create_should_retry(error: BaseException) -> bool:
+    """A create is tried again after a failure that surely created nothing, or an ambiguous one (looked up first)."""
+    return create_surely_not_done(error) or create_ambiguous(error)

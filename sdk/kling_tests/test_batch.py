@@ -1,4 +1,6 @@
-"""run_batch / arun_batch against a fake account with a slot quota: order, per-item errors, quota, 1303 waits."""
+"""The batch scheduler (arun_batch) against a fake account with a slot quota: order, per-item errors, quota, 1303
+waits; through the async client's shell and the sync client's (a private event loop in a worker thread, each
+create and wait in a thread of it)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from kling import AsyncKling, ContentPolicyError, Kling, KlingError, RateLimitError, TaskFailedError, ValidationError
-from kling._batch import QUOTA_FULL_CODE, BatchResult, arun_batch, run_batch, slots_needed
+from kling._batch import QUOTA_FULL_CODE, BatchResult, arun_batch, run_in_private_loop, slots_needed
 from kling._constants import BATCH_QUOTA_BACKOFF_MAX_SECONDS
 from kling._errors import api_error
 from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageResult, ImageTask
@@ -121,14 +123,26 @@ def run(
 ) -> list[BatchResult]:
     time_ = account.clock
     if flavor == "sync":
-        return run_batch(
-            batch,
-            slots=slots,
-            create=account.create,
-            wait=wait or account.wait,
-            deadline_seconds=deadline,
-            clock=time_,
-            sleep=time_.sleep,
+        # As Images.generate_many does: blocking create and wait in the private loop's worker threads.
+        sync_wait = wait or account.wait
+
+        async def create(request: CreateImageTaskRequest) -> CreatedImageTask:
+            return await asyncio.to_thread(account.create, request)
+
+        async def wait_for(task_id: str) -> ImageTask:
+            return await asyncio.to_thread(sync_wait, task_id)
+
+        return run_in_private_loop(
+            lambda: arun_batch(
+                batch,
+                slots=slots,
+                create=create,
+                wait=wait_for,
+                deadline_seconds=deadline,
+                clock=time_,
+                sleep=time_.async_sleep,
+            ),
+            workers=max(1, slots),
         )
     return asyncio.run(
         arun_batch(
@@ -294,7 +308,7 @@ def test_a_batch_through_the_client_stays_within_a_small_quota_on_the_emulator(f
             with Kling(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, base_url=base_url, max_retries=0) as client:
                 client._timing = clock.timing()
                 client.images.create("started elsewhere, holds two of the three slots", n=2)
-                results = client.images.generate_many(batch, concurrency=3, timeout=600)
+                results = client.images.generate_many(batch, concurrency=3, deadline=600)
                 saved = client.images.download(results[1].task, tmp_path)  # type: ignore[arg-type]
         else:
 
@@ -302,7 +316,7 @@ def test_a_batch_through_the_client_stays_within_a_small_quota_on_the_emulator(f
                 async with AsyncKling(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, base_url=base_url, max_retries=0) as client:
                     client._timing = clock.timing()
                     await client.images.create("started elsewhere, holds two of the three slots", n=2)
-                    results = await client.images.generate_many(batch, concurrency=3, timeout=600)
+                    results = await client.images.generate_many(batch, concurrency=3, deadline=600)
                     return results, await client.images.download(results[1].task, tmp_path)  # type: ignore[arg-type]
 
             results, saved = asyncio.run(go())

@@ -78,11 +78,11 @@ async def test_the_client_is_a_context_manager_that_closes_its_pool(flavor: Flav
     if isinstance(built, kling.Kling):
         with built as sync_client:
             assert len(sync_client.images.list()) == 1
-        assert sync_client._http.is_closed
+        assert sync_client._core.api.get_httpx_client().is_closed
     else:
         async with built as async_client:
             assert len(await async_client.images.list()) == 1
-        assert async_client._http.is_closed
+        assert async_client._core.api.get_async_httpx_client().is_closed
 
 
 # -- ids --------------------------------------------------------------------------------------------------

@@ -15,7 +15,11 @@ import httpx
 import pytest
 import respx
 from kling import DownloadError
-from kling._download import adownload_images, download_images, redact_url
+from kling import _drivers as drivers
+from kling._core import ClientCore, _Pools
+from kling._download import download_flow, redact_url
+from kling._retry import Timing
+from kling_api import AuthenticatedClient
 from kling_api.models import ImageTask
 from kling_spec import load_spec
 from PIL import Image
@@ -92,22 +96,44 @@ def run(
     allowed: frozenset[str] = HTTPS,
     max_bytes: int = TEN_MB,
 ) -> list[Path]:
-    """The downloader as the client calls it, over a plain (credential-free) client that follows redirects."""
+    """The download flow, through the sync or the async driver, over a plain (credential-free) download client."""
     transport = httpx.MockTransport(router.handler)
-    options: dict[str, Any] = {"transport": transport, "follow_redirects": True, "max_redirects": MAX_REDIRECTS}
+    core = _core({"transport": transport, "follow_redirects": True, "max_redirects": MAX_REDIRECTS}, allowed, max_bytes)
+    flow = download_flow(
+        the_task,
+        directory,
+        watermark=watermark,
+        allowed_schemes=allowed,
+        max_bytes=max_bytes,
+        max_redirects=MAX_REDIRECTS,
+    )
     if mode == "sync":
-        with httpx.Client(**options) as http:
-            return download_images(
-                http, the_task, directory, watermark=watermark, allowed_schemes=allowed, max_bytes=max_bytes
-            )
+        try:
+            return drivers.run(flow, core)
+        finally:
+            core.pools.sync_client().close()
 
     async def go() -> list[Path]:
-        async with httpx.AsyncClient(**options) as http:
-            return await adownload_images(
-                http, the_task, directory, watermark=watermark, allowed_schemes=allowed, max_bytes=max_bytes
-            )
+        try:
+            return await drivers.run_async(flow, core)
+        finally:
+            await core.pools.async_client().aclose()
 
     return asyncio.run(go())
+
+
+def _core(download_args: dict[str, Any], allowed: frozenset[str] = HTTPS, max_bytes: int = TEN_MB) -> ClientCore:
+    """A client core for downloads only (the API client is never called)."""
+    return ClientCore(
+        api=AuthenticatedClient(base_url="https://api.invalid", token=""),
+        timing=Timing(),
+        max_retries=0,
+        strict_capabilities=False,
+        download_schemes=allowed,
+        pools=_Pools(download_args),
+        download_max_bytes=max_bytes,
+        download_max_redirects=MAX_REDIRECTS,
+    )
 
 
 def files(folder: Path) -> list[str]:
@@ -410,12 +436,17 @@ def test_a_cancelled_async_download_leaves_no_file(tmp_path: Path) -> None:
 
         router = respx.Router()
         router.get(f"{CDN}/a.png").mock(return_value=httpx.Response(200, stream=Stalling()))
-        async with httpx.AsyncClient(transport=httpx.MockTransport(router.handler)) as http:
-            download = asyncio.create_task(
-                adownload_images(
-                    http, one_image(f"{CDN}/a.png"), tmp_path, watermark=False, allowed_schemes=HTTPS, max_bytes=TEN_MB
-                )
-            )
+        core = _core({"transport": httpx.MockTransport(router.handler)})
+        flow = download_flow(
+            one_image(f"{CDN}/a.png"),
+            tmp_path,
+            watermark=False,
+            allowed_schemes=HTTPS,
+            max_bytes=TEN_MB,
+            max_redirects=MAX_REDIRECTS,
+        )
+        async with core.pools.async_client():
+            download = asyncio.create_task(drivers.run_async(flow, core))
             await first_chunk_sent.wait()
             await asyncio.sleep(0)  # let the downloader write the first chunk
             assert len(files(tmp_path)) == 1  # the temporary file exists...

@@ -1,93 +1,187 @@
-"""The error tree: every documented code maps to the right class, through the SDK as a user meets it."""
+"""The error tree: every documented code maps to its family's class, retried as the spec says, through the SDK as a
+user meets it.
+
+The codes, their HTTP statuses, families and retry advice are data in the spec (``x-kling-errors``), read through
+``kling_spec``: these tests check that the SDK derives its classes and ``retryable`` from that data (and follows it
+when it changes), and that the docs written for people (the module's tree, the classes' docstrings, the README's
+table) say what the data says. Nothing here restates the table.
+"""
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import kling
+import kling._errors
 import kling_auth
 import pytest
-from kling._errors import CODE_TO_ERROR, api_error, error_class_for
+from kling._errors import _FAMILY_CLASSES, api_error, derive_error_maps, error_class_for
+from kling_spec import Spec
+from kling_spec._errors import DocumentedError, documented_errors, error_families
 
 from contract_tests.spec_mock import SpecMock
 
 from ._helpers import GET_TASK, SPEC, AnyKling, call, checked, error_body
 
-_ROW = re.compile(r"^\|\s*(\d{3})\s*\|\s*(\d{4})\s*\|([^|]*)\|([^|]*)\|\s*$")
+README = Path(__file__).resolve().parents[2] / "README.md"
+TABLE = documented_errors()
+ROWS = list(TABLE.values())
+IDS = [str(row.code) for row in ROWS]
 
 
-def documented_codes() -> list[tuple[int, int, str, str]]:
-    """(HTTP status, code, meaning, what the caller should do) from the ErrorResponse table of the spec."""
-    description = SPEC.document["components"]["schemas"]["ErrorResponse"]["description"]
-    rows = [_ROW.match(line.strip()) for line in description.splitlines()]
-    table = [(int(m[1]), int(m[2]), m[3].strip(), m[4].strip()) for m in rows if m is not None]
-    assert len(table) >= 20, "the spec's error table could not be read"
-    return table
+def codes_of(cls: type[kling.APIError], table: Mapping[int, DocumentedError] = TABLE) -> set[int]:
+    return {code for code, row in table.items() if _FAMILY_CLASSES[row.family] is cls}
 
 
-TABLE = documented_codes()
-
-# Which classes each HTTP status may map to (the families of the docstring tree).
-FAMILIES: dict[int, set[type[kling.APIError]]] = {
-    400: {kling.InvalidRequestError, kling.ContentPolicyError},
-    401: {kling.AuthenticationError},
-    403: {kling.PermissionDeniedError},
-    404: {kling.NotFoundError},
-    429: {kling.AccountError, kling.PermissionDeniedError, kling.RateLimitError},
-    500: {kling.ServerError},
-    503: {kling.ServerError},
-    504: {kling.ServerError},
-}
+def family_retryable(cls: type[kling.APIError]) -> bool:
+    """What the class's default ``retryable`` must be: every documented code of its family is retryable."""
+    return all(TABLE[code].retryable for code in codes_of(cls))
 
 
-# The agreed tree (briefs' common.md and the _errors docstring), written out independently of the code.
-AGREED: dict[type[kling.APIError], set[int]] = {
-    kling.AuthenticationError: {1000, 1001, 1002, 1003, 1004},
-    kling.AccountError: {1100, 1101, 1102},
-    kling.PermissionDeniedError: {1103, 1304},
-    kling.InvalidRequestError: {1200, 1201},
-    kling.NotFoundError: {1202, 1203},
-    kling.ContentPolicyError: {1300, 1301},
-    kling.RateLimitError: {1302, 1303},
-    kling.ServerError: {5000, 5001, 5002},
-}
+def test_each_family_of_the_spec_has_a_class_of_its_own() -> None:
+    assert set(_FAMILY_CLASSES) == set(error_families())
+    assert len(set(_FAMILY_CLASSES.values())) == len(_FAMILY_CLASSES)
+    assert all(issubclass(cls, kling.APIError) and cls.__name__ in kling.__all__ for cls in _FAMILY_CLASSES.values())
 
 
 def test_the_map_covers_exactly_the_documented_codes() -> None:
-    assert set(CODE_TO_ERROR) == {code for _, code, _, _ in TABLE}
+    maps = derive_error_maps(TABLE)
+    assert set(maps.code_to_error) == set(TABLE)
+    assert maps.retryable_codes == {code for code, row in TABLE.items() if row.retryable}
+    # Not vacuous: the table has retryable codes and others, and the classes differ in their default.
+    assert maps.retryable_codes
+    assert maps.retryable_codes != set(TABLE)
+    assert kling.RateLimitError.retryable is family_retryable(kling.RateLimitError) is True
+    assert kling.AccountError.retryable is family_retryable(kling.AccountError) is False
 
 
-@pytest.mark.parametrize(("status", "code", "meaning", "advice"), TABLE, ids=[str(row[1]) for row in TABLE])
-def test_each_documented_code_maps_to_its_family_and_retry_advice(
-    status: int, code: int, meaning: str, advice: str
-) -> None:
-    error = api_error(status, code, meaning, "rid")
-    assert type(error) is CODE_TO_ERROR[code]
-    assert [cls for cls, codes in AGREED.items() if code in codes] == [type(error)]
-    # The class's own default agrees with the table (RateLimitError and ServerError are the retryable ones).
-    assert type(error).retryable is error.retryable
-    assert type(error) in FAMILIES[status]
-    # "retry later" means retry; "not retryable" and "wait, or re-sign" do not.
-    assert error.retryable is bool(re.search(r"\bretry\b", advice)), advice
-    assert (error.http_status, error.code, error.message, error.request_id) == (status, code, meaning, "rid")
+@pytest.mark.parametrize("row", ROWS, ids=IDS)
+def test_each_documented_code_maps_to_its_family_and_retry_advice(row: DocumentedError) -> None:
+    error = api_error(row.status, row.code, row.meaning, "rid")
+    assert type(error) is _FAMILY_CLASSES[row.family]
+    assert error.retryable is row.retryable
+    # The class's own default: retryable when every code of its family is (RateLimitError, ServerError).
+    assert type(error).retryable is family_retryable(type(error))
+    assert (error.http_status, error.code, error.message, error.request_id) == (
+        row.status,
+        row.code,
+        row.meaning,
+        "rid",
+    )
 
 
-@pytest.mark.parametrize(("status", "code", "meaning", "advice"), TABLE, ids=[str(row[1]) for row in TABLE])
+@pytest.mark.parametrize("row", ROWS, ids=IDS)
 async def test_each_documented_code_raises_its_class_through_the_client(
-    make: Callable[..., AnyKling], mock: SpecMock, status: int, code: int, meaning: str, advice: str
+    make: Callable[..., AnyKling], mock: SpecMock, row: DocumentedError
 ) -> None:
     client = make(max_retries=0)
     mock.router.get(path__regex=r"^/v1/images/generations/.+$").mock(
-        return_value=checked(GET_TASK, status, error_body(code, meaning))
+        return_value=checked(GET_TASK, row.status, error_body(row.code, row.message))
     )
-    with pytest.raises(CODE_TO_ERROR[code]) as raised:
+    with pytest.raises(_FAMILY_CLASSES[row.family]) as raised:
         await call(client.images.get("783510947463159851"))
     error = raised.value
-    assert (error.http_status, error.code, error.message) == (status, code, meaning)
+    assert (error.http_status, error.code, error.message, error.retryable) == (
+        row.status,
+        row.code,
+        row.message,
+        row.retryable,
+    )
     assert error.request_id == "3a8f6c2e-9d1b-4e7a-a4c5-2b9e7d1f6a99"
-    assert str(code) in str(error)
+    assert str(row.code) in str(error)
     assert error.request_id in str(error)
+
+
+def changed_table() -> Mapping[int, DocumentedError]:
+    """The project's table with 1303 no longer retryable and 1304 moved to the rate-limit family, retryable."""
+    document = copy.deepcopy(dict(SPEC.document))
+    codes = document["components"]["schemas"]["ErrorResponse"]["x-kling-errors"]["codes"]
+    codes["1303"]["retryable"] = False
+    codes["1304"].update(family="rate-limit", retryable=True)
+    return documented_errors(Spec(document))
+
+
+def test_changing_the_spec_data_changes_the_derived_maps() -> None:
+    before, after = derive_error_maps(TABLE), derive_error_maps(changed_table())
+
+    assert (before.code_to_error[1304], after.code_to_error[1304]) == (
+        kling.PermissionDeniedError,
+        kling.RateLimitError,
+    )
+    assert 1303 in before.retryable_codes
+    assert 1303 not in after.retryable_codes
+    assert 1304 in after.retryable_codes
+    # RateLimitError's default follows: no longer every code of its family is retryable.
+    assert kling.RateLimitError in before.retryable_classes
+    assert kling.RateLimitError not in after.retryable_classes
+    assert kling.ServerError in after.retryable_classes
+
+
+def test_the_sdk_raises_and_retries_by_the_data_it_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    changed = derive_error_maps(changed_table())
+    monkeypatch.setattr(kling._errors, "_error_maps", lambda: changed)
+
+    moved = api_error(429, 1304, "IP whitelist policy triggered", None)
+    full = api_error(429, 1303, "parallel task over resource pack limit", None)
+
+    assert (type(moved), moved.retryable) == (kling.RateLimitError, True)
+    assert (type(full), full.retryable) == (kling.RateLimitError, False)
+    assert kling.RateLimitError.retryable is False
+    assert kling.ServerError.retryable is True
+
+
+def test_the_spec_is_read_at_the_first_error_not_at_import() -> None:
+    script = (
+        "import sys, kling, kling._errors\n"
+        "assert 'kling_spec._errors' not in sys.modules, 'read at import'\n"
+        "error = kling._errors.api_error(429, 1303, 'full', None)\n"
+        "assert 'kling_spec._errors' in sys.modules\n"
+        "print(type(error).__name__, error.retryable)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)  # noqa: S603
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [_FAMILY_CLASSES[TABLE[1303].family].__name__, str(TABLE[1303].retryable)]
+
+
+_CODES = re.compile(r"\b(\d{4})(?:-(\d{4}))?\b")
+
+
+def codes_written(text: str) -> set[int]:
+    """The 4-digit codes a text names, ranges such as 1000-1004 included."""
+    found: set[int] = set()
+    for first, last in _CODES.findall(text):
+        found.update(range(int(first), int(last or first) + 1))
+    return found
+
+
+@pytest.mark.parametrize("cls", list(_FAMILY_CLASSES.values()), ids=lambda cls: cls.__name__)
+def test_the_docs_write_out_the_codes_the_data_gives_each_class(cls: type[kling.APIError]) -> None:
+    codes = codes_of(cls)
+    assert codes
+    [line] = [line for line in (kling._errors.__doc__ or "").splitlines() if f"── {cls.__name__} " in line]
+    assert codes_written(line) == codes, line
+    assert ("retryable" in line) is family_retryable(cls), line
+    assert codes_written(cls.__doc__ or "") == codes, cls.__doc__
+    readme = README.read_text(encoding="utf-8").splitlines()
+    [row] = [line for line in readme if line.startswith(f"| `{cls.__name__}` |")]
+    _, _, statuses, written, retried, _ = (cell.strip() for cell in row.split("|"))
+    assert codes_written(written) == codes, row
+    documented = {TABLE[code].status for code in codes}
+    if all(status >= 500 for status in documented):
+        assert statuses == "5xx", row
+    else:
+        assert {int(status) for status in re.findall(r"\b\d{3}\b", statuses)} == documented, row
+    assert retried.startswith("yes") is family_retryable(cls), row
+
+
+def test_the_docs_check_sees_a_wrong_code() -> None:
+    # Guards the parsing above: a range, a list and a stray code are all read.
+    assert codes_written("401: 1000-1004; 429: 1304 (HTTP 502)") == {1000, 1001, 1002, 1003, 1004, 1304}
 
 
 @pytest.mark.parametrize(

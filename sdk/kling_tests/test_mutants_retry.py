@@ -9,8 +9,13 @@ from collections.abc import Callable
 import httpx
 import kling
 import pytest
+from kling import _drivers as drivers
 from kling._constants import RETRY_AFTER_MAX_SECONDS, RETRY_BASE_DELAY_SECONDS, RETRY_MAX_DELAY_SECONDS
-from kling._retry import backoff_delay, first_retry_delay, retry_after_seconds
+from kling._core import ClientCore, _Pools
+from kling._effects import Flow
+from kling._flows import with_retries
+from kling._retry import backoff_delay, is_retryable_query_error, retry_after_seconds
+from kling_api import AuthenticatedClient
 
 from contract_tests.spec_mock import SpecMock
 
@@ -115,17 +120,43 @@ async def test_a_create_retry_logs_its_attempts_too(
     ]
 
 
-def test_first_retry_delay_logs_and_returns_the_first_backoff(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_one_retry_loop_logs_the_first_retry_and_gives_up_silently(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="kling")
     error = kling.ServerError("down", http_status=503, code=5001)
-    timing = FakeTime(jitter=1.0).timing()
-    assert first_retry_delay("list", error, 1, timing) == RETRY_BASE_DELAY_SECONDS
+    fake = FakeTime(jitter=1.0)
+
+    def failing() -> Flow[None]:
+        raise error
+        yield  # a flow: a generator
+
+    def core(max_retries: int) -> ClientCore:
+        return ClientCore(
+            api=AuthenticatedClient(base_url="https://api.invalid", token=""),
+            timing=fake.timing(),
+            max_retries=max_retries,
+            strict_capabilities=False,
+            download_schemes=frozenset({"https"}),
+            pools=_Pools({}),
+        )
+
+    with pytest.raises(kling.ServerError):
+        drivers.run(with_retries("list", failing, core(1), is_retryable_query_error), core(1))
     assert _retry_lines(caplog) == ["retrying list (attempt 2) in 1.00 s after ServerError: HTTP 503, code 5001: down"]
+    assert fake.sleeps == [RETRY_BASE_DELAY_SECONDS]
     # No retry allowed, or nothing worth retrying: give up at once, silently.
     caplog.clear()
-    assert first_retry_delay("list", error, 0, timing) is None
-    assert first_retry_delay("list", kling.InvalidRequestError("no", http_status=400, code=1200), 3, timing) is None
+    with pytest.raises(kling.ServerError):
+        drivers.run(with_retries("list", failing, core(0), is_retryable_query_error), core(0))
+    refused = kling.InvalidRequestError("no", http_status=400, code=1200)
+
+    def refusing() -> Flow[None]:
+        raise refused
+        yield
+
+    with pytest.raises(kling.InvalidRequestError):
+        drivers.run(with_retries("list", refusing, core(3), is_retryable_query_error), core(3))
     assert _retry_lines(caplog) == []
+    assert fake.sleeps == [RETRY_BASE_DELAY_SECONDS]
 
 
 def test_retry_after_is_read_from_the_answers_headers() -> None:

@@ -96,7 +96,7 @@ async def test_the_deadline_raises_never_returns(
 ) -> None:
     mock.router.get(path__regex=TASK_PATH).mock(return_value=task_answer("processing"))
     with pytest.raises(kling.TaskTimeoutError) as raised:
-        await call(client.images.wait(TASK_ID, timeout=deadline))
+        await call(client.images.wait(TASK_ID, deadline=deadline))
     assert (raised.value.task_id, raised.value.last_status) == (TASK_ID, "processing")
     # The last poll happens right at the deadline, not later and not earlier.
     assert fake_time.now == pytest.approx(deadline)
@@ -116,7 +116,7 @@ async def test_an_unknown_status_keeps_waiting(client: AnyKling, mock: SpecMock)
 async def test_generate_creates_then_waits(client: AnyKling, mock: SpecMock, fake_time: FakeTime) -> None:
     mock.replay("createImageTask", (200, "submitted"))
     mock.router.get(path__regex=TASK_PATH).mock(side_effect=_finishing_at(fake_time, 12.0))
-    task = await call(client.images.generate("a cat", timeout=60))
+    task = await call(client.images.generate("a cat", deadline=60))
     assert task.task_status == TaskStatus.SUCCEED
     assert operations(mock)[0] == "createImageTask"
 
@@ -125,5 +125,5 @@ async def test_generate_times_out_with_the_task_id(client: AnyKling, mock: SpecM
     mock.replay("createImageTask", (200, "submitted"))
     mock.router.get(path__regex=TASK_PATH).mock(return_value=task_answer("submitted"))
     with pytest.raises(kling.TaskTimeoutError) as raised:
-        await call(client.images.generate("a cat", timeout=10))
+        await call(client.images.generate("a cat", deadline=10))
     assert (raised.value.task_id, raised.value.last_status) == (TASK_ID, "submitted")

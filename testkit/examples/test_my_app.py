@@ -43,7 +43,7 @@ def is_ready(client: Kling, prompt: str) -> bool:
     """Submit, then look once: done already?"""
     created = client.images.create(prompt)
     try:
-        client.images.wait(created.task_id, timeout=0)
+        client.images.wait(created.task_id, deadline=0)
     except TaskTimeoutError:
         return False
     return True

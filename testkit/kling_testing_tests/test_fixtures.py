@@ -264,7 +264,7 @@ def test_the_timeline_sets_each_status(kling_emulator: KlingEmulator, kling_clie
     assert kling_client.images.get(submitted.task_id).task_status is TaskStatus.SUBMITTED
     assert kling_client.images.get(processing.task_id).task_status is TaskStatus.PROCESSING
     with pytest.raises(TaskTimeoutError) as raised:
-        kling_client.images.wait(processing.task_id, timeout=0)
+        kling_client.images.wait(processing.task_id, deadline=0)
     assert raised.value.last_status == "processing"
 
 

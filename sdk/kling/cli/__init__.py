@@ -4,12 +4,14 @@
     kling --base-url http://127.0.0.1:8765 images list --json
     kling auth token
 
-``kling --help`` lists the commands, the environment variables and the exit codes.
+``kling --help`` lists the commands, the environment variables and the exit codes; it imports click and the
+root group only, not the SDK, rich or the spec.
 """
 
 from __future__ import annotations
 
-from . import _auth, _emulator, _images  # noqa: F401 - registers the subcommands
+# The subcommands' modules (_auth, _emulator, _images) are imported when their command is looked up: see
+# LAZY_COMMANDS in _app, where a new subcommand module is listed.
 from ._app import cli
 from ._exit_codes import API_ERROR, INTERRUPTED, INVALID_TOKEN, OK, TASK_FAILED, TIMEOUT, USAGE
 

@@ -1,22 +1,30 @@
-"""The ``kling`` command group: global options, the per-run state, and the one place errors are reported."""
+"""The ``kling`` command group: global options, the per-run state, and the one place errors are reported.
+
+``kling --help`` needs this module and click only: each subcommand's module is imported when that command is
+looked up (``LAZY_COMMANDS``), and the SDK, the output (rich) and the configuration when a command runs.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import shlex
 import sys
 from collections.abc import Callable
-from typing import Any
+from gettext import gettext
+from typing import TYPE_CHECKING, Any
 
 import click
-from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, MissingCredentialsError
+from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV
 
-from .. import Kling, KlingError
-from ._config import Keys, resolve_base_url, resolve_keys
-from ._errors import CliError, Failure, Interrupted, describe
 from ._exit_codes import DESCRIPTIONS, USAGE
-from ._output import Output
+
+if TYPE_CHECKING:
+    from .. import Kling
+    from ._config import Keys
+    from ._errors import Failure
+    from ._output import Output
 
 #: The SDK's documented logger and its environment switch.
 LOGGER_NAME = "kling"
@@ -34,9 +42,13 @@ class CliState:
 
     @property
     def base_url(self) -> str:
+        from ._config import resolve_base_url
+
         return resolve_base_url(self.base_url_flag)
 
     def keys(self, base_url: str) -> Keys:
+        from ._config import resolve_keys
+
         keys = resolve_keys(base_url, api_key_flag=self._api_key_flag)
         if keys.demo:
             self.output.note(
@@ -46,6 +58,8 @@ class CliState:
 
     def client(self, ctx: click.Context) -> Kling:
         """A Kling client for this run, closed when the command ends."""
+        from .. import Kling
+
         base_url = self.base_url
         keys = self.keys(base_url)
         if keys.api_key is not None:
@@ -79,10 +93,42 @@ def _epilog() -> str:
     )
 
 
+#: Subcommand -> (the module that defines it and adds it to ``cli``, a stand-in with the command's help or
+#: short_help for its line in ``kling --help``). A module is imported only when its command is looked up (run, or
+#: asked for its own help), so ``kling --help`` loads none of them; sdk/kling_tests/test_cold_start.py checks that
+#: each stand-in's line is the command's own.
+LAZY_COMMANDS: dict[str, tuple[str, click.Command]] = {
+    "auth": (
+        "kling.cli._auth",
+        click.Command("auth", help="Which auth mode is in use; sign an API token, or check one."),
+    ),
+    "emulator": (
+        "kling.cli._emulator",
+        click.Command("emulator", short_help="Run the local emulator (kling emulator --help for its options)."),
+    ),
+    "images": (
+        "kling.cli._images",
+        click.Command("images", help="Create image tasks, follow them and download their images."),
+    ),
+}
+
+
+def _reportable() -> tuple[type[BaseException], ...]:
+    """The errors reported as one line: imported when one propagates (the SDK is loaded by then)."""
+    from kling_auth import MissingCredentialsError
+
+    from .. import KlingError
+    from ._errors import CliError
+
+    return (KlingError, CliError, MissingCredentialsError)
+
+
 class KlingGroup(click.Group):
     """The root group: reports every expected failure as one line (or JSON) with its exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from ._errors import Failure, Interrupted, describe
+
         try:
             return super().invoke(ctx)
         except click.UsageError as error:
@@ -91,8 +137,34 @@ class KlingGroup(click.Group):
             _report(ctx, Failure(USAGE, error.format_message(), {}, "UsageError"))
         except KeyboardInterrupt:
             _report(ctx, describe(Interrupted("interrupted"), resume=_resume(ctx)))
-        except (KlingError, CliError, MissingCredentialsError) as error:
+        except _reportable() as error:  # evaluated only once an exception gets here
             _report(ctx, describe(error, resume=_resume(ctx)))
+
+    # -- lazy subcommands -----------------------------------------------------------------------------------
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            importlib.import_module(LAZY_COMMANDS[cmd_name][0])  # its @cli.group() / @cli.command() adds it
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's listing, but a command whose module is not imported yet is listed from its stand-in in
+        ``LAZY_COMMANDS`` instead of being imported for it."""
+        commands: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is None:
+                command = LAZY_COMMANDS[name][1]
+            if not command.hidden:
+                commands.append((name, command))
+        if not commands:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+        with formatter.section(gettext("Commands")):
+            formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
 
 
 def _json_mode(ctx: click.Context) -> bool:
@@ -100,6 +172,8 @@ def _json_mode(ctx: click.Context) -> bool:
 
 
 def _resume(ctx: click.Context) -> Callable[[str], str]:
+    from ._output import Output
+
     state = ctx.find_object(CliState)
     if state is not None:
         return state.resume_command
@@ -107,6 +181,8 @@ def _resume(ctx: click.Context) -> Callable[[str], str]:
 
 
 def _report(ctx: click.Context, failure: Failure) -> None:
+    from ._output import Output
+
     state = ctx.find_object(CliState)
     output = state.output if state is not None else Output(json_mode=_json_mode(ctx))
     output.error(failure)
@@ -168,6 +244,8 @@ def _setup_logging(ctx: click.Context, verbosity: int, output: Output) -> None:
 @click.pass_context
 def cli(ctx: click.Context, base_url: str | None, json_output: bool, verbose: int, api_key: str | None = None) -> None:
     """Generate images with the Kling AI API (or a local emulator), from the command line."""
+    from ._output import Output
+
     output = Output(json_mode=json_output)
     ctx.obj = CliState(output=output, base_url_flag=base_url, api_key_flag=api_key)
     _setup_logging(ctx, verbose, output)

@@ -45,7 +45,7 @@ def images() -> None:
 
 def _wait(client: Kling, state: CliState, task_id: str, timeout: float | None) -> ImageTask:
     """Wait with live progress; Ctrl-C says how to pick the task up again."""
-    options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+    options: dict[str, Any] = {} if timeout is None else {"deadline": timeout}
     with state.output.progress(task_id) as progress:
         try:
             return client.images.wait(task_id, on_update=progress.update, **options)

@@ -12,9 +12,8 @@ import re
 from typing import Any
 
 import click
+from kling_spec._constants import MAX_INTEGER_DIGITS as MAX_DIGITS
 
-#: More digits than any value of the API needs; a longer number is refused before it is converted.
-MAX_DIGITS = 19
 _INTEGER = re.compile(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}")
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _MAX_FLOAT_CHARS = 40

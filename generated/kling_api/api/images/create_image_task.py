@@ -7,7 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.create_image_task_request import CreateImageTaskRequest
 from ...models.create_image_task_response import CreateImageTaskResponse
 from ...models.error_response import ErrorResponse
-from ...types import Response, http_status
+from ...types import RequestOptions, Response, apply_request_options, http_status
 
 
 def _get_kwargs(
@@ -107,6 +107,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateImageTaskRequest,
+    request_options: RequestOptions | None = None,
 ) -> Response[CreateImageTaskResponse | ErrorResponse]:
     """Create an image-generation task
 
@@ -136,8 +137,11 @@ def sync_detailed(
         Response[CreateImageTaskResponse | ErrorResponse]
     """
 
-    kwargs = _get_kwargs(
-        body=body,
+    kwargs = apply_request_options(
+        _get_kwargs(
+            body=body,
+        ),
+        request_options,
     )
 
     response = client.get_httpx_client().request(
@@ -151,6 +155,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateImageTaskRequest,
+    request_options: RequestOptions | None = None,
 ) -> CreateImageTaskResponse | ErrorResponse | None:
     """Create an image-generation task
 
@@ -183,6 +188,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        request_options=request_options,
     ).parsed
 
 
@@ -190,6 +196,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateImageTaskRequest,
+    request_options: RequestOptions | None = None,
 ) -> Response[CreateImageTaskResponse | ErrorResponse]:
     """Create an image-generation task
 
@@ -219,8 +226,11 @@ async def asyncio_detailed(
         Response[CreateImageTaskResponse | ErrorResponse]
     """
 
-    kwargs = _get_kwargs(
-        body=body,
+    kwargs = apply_request_options(
+        _get_kwargs(
+            body=body,
+        ),
+        request_options,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -232,6 +242,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateImageTaskRequest,
+    request_options: RequestOptions | None = None,
 ) -> CreateImageTaskResponse | ErrorResponse | None:
     """Create an image-generation task
 
@@ -265,5 +276,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            request_options=request_options,
         )
     ).parsed

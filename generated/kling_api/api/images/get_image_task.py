@@ -6,7 +6,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.image_task_response import ImageTaskResponse
-from ...types import Response, encode_path_parameter, http_status
+from ...types import RequestOptions, Response, apply_request_options, encode_path_parameter, http_status
 
 
 def _get_kwargs(
@@ -101,6 +101,7 @@ def sync_detailed(
     task_id: str,
     *,
     client: AuthenticatedClient,
+    request_options: RequestOptions | None = None,
 ) -> Response[ErrorResponse | ImageTaskResponse]:
     """Query one image-generation task
 
@@ -119,8 +120,11 @@ def sync_detailed(
         Response[ErrorResponse | ImageTaskResponse]
     """
 
-    kwargs = _get_kwargs(
-        task_id=task_id,
+    kwargs = apply_request_options(
+        _get_kwargs(
+            task_id=task_id,
+        ),
+        request_options,
     )
 
     response = client.get_httpx_client().request(
@@ -134,6 +138,7 @@ def sync(
     task_id: str,
     *,
     client: AuthenticatedClient,
+    request_options: RequestOptions | None = None,
 ) -> ErrorResponse | ImageTaskResponse | None:
     """Query one image-generation task
 
@@ -155,6 +160,7 @@ def sync(
     return sync_detailed(
         task_id=task_id,
         client=client,
+        request_options=request_options,
     ).parsed
 
 
@@ -162,6 +168,7 @@ async def asyncio_detailed(
     task_id: str,
     *,
     client: AuthenticatedClient,
+    request_options: RequestOptions | None = None,
 ) -> Response[ErrorResponse | ImageTaskResponse]:
     """Query one image-generation task
 
@@ -180,8 +187,11 @@ async def asyncio_detailed(
         Response[ErrorResponse | ImageTaskResponse]
     """
 
-    kwargs = _get_kwargs(
-        task_id=task_id,
+    kwargs = apply_request_options(
+        _get_kwargs(
+            task_id=task_id,
+        ),
+        request_options,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -193,6 +203,7 @@ async def asyncio(
     task_id: str,
     *,
     client: AuthenticatedClient,
+    request_options: RequestOptions | None = None,
 ) -> ErrorResponse | ImageTaskResponse | None:
     """Query one image-generation task
 
@@ -215,5 +226,6 @@ async def asyncio(
         await asyncio_detailed(
             task_id=task_id,
             client=client,
+            request_options=request_options,
         )
     ).parsed

@@ -6,7 +6,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.image_task_list_response import ImageTaskListResponse
-from ...types import UNSET, Response, Unset, http_status
+from ...types import UNSET, RequestOptions, Response, Unset, apply_request_options, http_status
 
 
 def _get_kwargs(
@@ -111,6 +111,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     page_num: int | Unset = 1,
     page_size: int | Unset = 30,
+    request_options: RequestOptions | None = None,
 ) -> Response[ErrorResponse | ImageTaskListResponse]:
     """List image-generation tasks
 
@@ -129,9 +130,12 @@ def sync_detailed(
         Response[ErrorResponse | ImageTaskListResponse]
     """
 
-    kwargs = _get_kwargs(
-        page_num=page_num,
-        page_size=page_size,
+    kwargs = apply_request_options(
+        _get_kwargs(
+            page_num=page_num,
+            page_size=page_size,
+        ),
+        request_options,
     )
 
     response = client.get_httpx_client().request(
@@ -146,6 +150,7 @@ def sync(
     client: AuthenticatedClient,
     page_num: int | Unset = 1,
     page_size: int | Unset = 30,
+    request_options: RequestOptions | None = None,
 ) -> ErrorResponse | ImageTaskListResponse | None:
     """List image-generation tasks
 
@@ -168,6 +173,7 @@ def sync(
         client=client,
         page_num=page_num,
         page_size=page_size,
+        request_options=request_options,
     ).parsed
 
 
@@ -176,6 +182,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     page_num: int | Unset = 1,
     page_size: int | Unset = 30,
+    request_options: RequestOptions | None = None,
 ) -> Response[ErrorResponse | ImageTaskListResponse]:
     """List image-generation tasks
 
@@ -194,9 +201,12 @@ async def asyncio_detailed(
         Response[ErrorResponse | ImageTaskListResponse]
     """
 
-    kwargs = _get_kwargs(
-        page_num=page_num,
-        page_size=page_size,
+    kwargs = apply_request_options(
+        _get_kwargs(
+            page_num=page_num,
+            page_size=page_size,
+        ),
+        request_options,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -209,6 +219,7 @@ async def asyncio(
     client: AuthenticatedClient,
     page_num: int | Unset = 1,
     page_size: int | Unset = 30,
+    request_options: RequestOptions | None = None,
 ) -> ErrorResponse | ImageTaskListResponse | None:
     """List image-generation tasks
 
@@ -232,5 +243,6 @@ async def asyncio(
             client=client,
             page_num=page_num,
             page_size=page_size,
+            request_options=request_options,
         )
     ).parsed

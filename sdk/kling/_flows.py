@@ -1,0 +1,249 @@
+"""The rules of talking to the API, written once as generator flows (see ``_effects``), driven by ``_drivers``.
+
+- :func:`exchange`: one request; its answer becomes a model or a KlingError, and one log line;
+- :func:`with_retries`: the one retry loop (what to retry and how long to wait: ``_retry``);
+- :func:`get_task`, :func:`list_tasks`: queries, retried after a transient failure;
+- :func:`create_task`: the create that never creates a task twice. Every create carries an ``external_task_id``;
+  it is retried as is only when it surely created nothing, and after an ambiguous failure (a timeout, a dropped
+  connection, a 5xx, an unreadable answer) the task is looked up by that id first; only a documented
+  "not found" allows another create. A create refused as a duplicate after an ambiguous attempt is looked up too;
+- :func:`wait_for_task`: polls until the task ends, with a deadline that holds through outages (``_wait``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from kling_api.api.images import create_image_task, get_image_task, list_image_tasks
+from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask
+from kling_api.types import Response, encode_path_parameter
+
+from . import _answers
+from ._core import CallOptions, ClientCore
+from ._effects import Call, Flow, Notify, Sleep, Trace, remember_request_id
+from ._errors import (
+    RESOURCE_NOT_FOUND_CODE,
+    TASK_NOT_FOUND_CODE,
+    InvalidRequestError,
+    KlingError,
+    NotFoundError,
+)
+from ._logging import log_decision, log_failure, log_response, log_retry
+from ._retry import backoff_delay, create_ambiguous, create_should_retry, is_retryable_query_error
+from ._wait import Outcome, WaitPlan, decide
+
+T = TypeVar("T")
+
+GENERATIONS = "/v1/images/generations"
+
+
+def _elapsed_ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def exchange(
+    method: str,
+    path: str,
+    call: Call,
+    parse: Callable[[Response[Any]], tuple[T, str]],
+    trace: Trace | None = None,
+) -> Flow[T]:
+    """One request: the parsed model, or the KlingError its answer (or its failure) stands for."""
+    start = time.perf_counter()
+    try:
+        response: Response[Any] = yield call
+    except Exception as error:
+        converted = _answers.error_from_exception(error)
+        if converted is None:
+            raise
+        log_failure(method, path, converted, _elapsed_ms(start))
+        raise converted from error
+    status = int(response.status_code)
+    if trace is not None:
+        trace.http_status, trace.elapsed = status, time.perf_counter() - start
+        trace.headers.clear()
+        trace.headers.update(response.headers)
+    try:
+        value, request_id = parse(response)
+    except KlingError as error:
+        log_response(method, path, status, getattr(error, "request_id", None), _elapsed_ms(start))
+        if trace is not None:
+            trace.request_id = getattr(error, "request_id", None)
+        raise
+    log_response(method, path, status, request_id, _elapsed_ms(start))
+    remember_request_id(value, request_id)
+    if trace is not None:
+        trace.request_id = request_id
+    return value
+
+
+def with_retries(
+    what: str, attempt: Callable[[], Flow[T]], core: ClientCore, should_retry: Callable[[BaseException], bool]
+) -> Flow[T]:
+    """``attempt`` until it succeeds, ``should_retry`` refuses its error, or ``core.max_retries`` retries are spent.
+
+    Between attempts: the server's Retry-After, else exponential backoff with full jitter (``_retry``).
+    """
+    retries = 0
+    while True:
+        try:
+            return (yield from attempt())
+        except KlingError as error:
+            if retries >= core.max_retries or not should_retry(error):
+                raise
+            retries += 1
+            delay = backoff_delay(retries, error, core.timing.random)
+            log_retry(what, retries, delay, error)
+        yield Sleep(delay)
+
+
+# -- queries ---------------------------------------------------------------------------------------------------
+
+
+def task_path(task_id: str) -> str:
+    """The path as sent (for the log line), encoded by the generated client's own rule."""
+    return f"{GENERATIONS}/{encode_path_parameter('task_id', task_id)}"
+
+
+def _get_once(core: ClientCore, task_id: str, options: CallOptions, trace: Trace | None) -> Flow[ImageTask]:
+    kwargs = {"task_id": task_id, "request_options": options.for_request()}
+    return exchange("GET", task_path(task_id), Call(get_image_task, kwargs), _answers.image_task, trace)
+
+
+def get_task(core: ClientCore, task_id: str, options: CallOptions, trace: Trace | None = None) -> Flow[ImageTask]:
+    """The task by its id or external id, retried after a transient failure."""
+    return with_retries("get", lambda: _get_once(core, task_id, options, trace), core, is_retryable_query_error)
+
+
+def list_tasks(
+    core: ClientCore, page: int, page_size: int, options: CallOptions, trace: Trace | None = None
+) -> Flow[list[ImageTask]]:
+    """One page of tasks, retried after a transient failure."""
+    kwargs = {"page_num": page, "page_size": page_size, "request_options": options.for_request()}
+
+    def once() -> Flow[list[ImageTask]]:
+        return exchange("GET", GENERATIONS, Call(list_image_tasks, kwargs), _answers.image_tasks, trace)
+
+    return with_retries("list", once, core, is_retryable_query_error)
+
+
+# -- the create that never creates twice -----------------------------------------------------------------------
+
+
+def _is_not_found(error: KlingError) -> bool:
+    """What a lookup by id answers for an unknown task: 400/1201 (3rd-party reports) or 404/1203 (requested
+    resource does not exist). Anything else (1202, a proxy's bare 404) proves nothing: no second create."""
+    return (isinstance(error, InvalidRequestError) and error.code == TASK_NOT_FOUND_CODE) or (
+        isinstance(error, NotFoundError) and error.code == RESOURCE_NOT_FOUND_CODE
+    )
+
+
+@dataclass
+class _CreateState:
+    """What the create loop knows so far: may an earlier attempt have created the task?"""
+
+    external_task_id: str
+    maybe_created: bool = False
+
+    def note_failure(self, error: BaseException) -> None:
+        if create_ambiguous(error):
+            self.maybe_created = True
+            log_decision("create %s: outcome unknown, looking it up before any new create", self.external_task_id)
+
+    def lookup_before_giving_up(self, error: KlingError) -> bool:
+        # A duplicate external_task_id answers 1201: after an ambiguous attempt it may be our own task.
+        return self.maybe_created and isinstance(error, InvalidRequestError) and error.code == TASK_NOT_FOUND_CODE
+
+
+def _lookup(core: ClientCore, external_task_id: str, options: CallOptions) -> Flow[CreatedImageTask | None]:
+    try:
+        task = yield from _get_once(core, external_task_id, options, None)
+    except KlingError as error:
+        if _is_not_found(error):
+            log_decision("create %s: not found, creating it", external_task_id)
+            return None
+        raise
+    log_decision("create %s: found as task %s, not creating again", external_task_id, task.task_id)
+    return _answers.created_from_task(task)
+
+
+def create_task(
+    core: ClientCore,
+    request: CreateImageTaskRequest,
+    external_task_id: str,
+    options: CallOptions,
+    trace: Trace | None = None,
+) -> Flow[CreatedImageTask]:
+    """Submit ``request`` (which carries ``external_task_id``): see the module docstring."""
+    state = _CreateState(external_task_id)
+    # Lookups are queries: the call's headers and timeout apply, its body fields do not.
+    lookup_options = CallOptions(options.timeout, options.extra_headers, options.extra_query)
+    kwargs = {"body": request, "request_options": options.for_request(with_body=True)}
+
+    def attempt() -> Flow[CreatedImageTask]:
+        if state.maybe_created:
+            found = yield from _lookup(core, external_task_id, lookup_options)
+            if found is not None:
+                return found
+        try:
+            return (
+                yield from exchange("POST", GENERATIONS, Call(create_image_task, kwargs), _answers.created_task, trace)
+            )
+        except KlingError as error:
+            if state.lookup_before_giving_up(error):
+                found = yield from _lookup(core, external_task_id, lookup_options)
+                if found is not None:
+                    return found
+            state.note_failure(error)
+            raise
+
+    return (yield from with_retries("create", attempt, core, create_should_retry))
+
+
+# -- waiting ---------------------------------------------------------------------------------------------------
+
+
+def wait_for_task(
+    core: ClientCore,
+    task_id: str,
+    deadline: float,
+    on_update: Callable[[ImageTask], object] | None,
+    options: CallOptions,
+    trace: Trace | None = None,
+) -> Flow[ImageTask]:
+    """Poll until the task succeeds (returned), fails (TaskFailedError) or ``deadline`` seconds pass
+    (TaskTimeoutError). One query per poll: a transient failure is a missed poll, and the deadline, not a
+    retry budget, decides when to give up."""
+    plan = WaitPlan(task_id, deadline, core.timing.clock())
+    while True:
+        try:
+            task = yield from _get_once(core, task_id, options, trace)
+        except KlingError as error:
+            plan.missed_poll(error, is_retryable_query_error(error))
+        else:
+            plan.polled(str(task.task_status))
+            if on_update is not None:
+                yield Notify(on_update, task)
+            if decide(task) is Outcome.DONE:
+                return task
+        delay = plan.sleep_before_next_poll(core.timing.clock())
+        log_decision("task %s is %s: next poll in %.2f s", task_id, plan.last_status, delay)
+        yield Sleep(delay)
+
+
+def generate_task(
+    core: ClientCore,
+    request: CreateImageTaskRequest,
+    external_task_id: str,
+    deadline: float,
+    on_update: Callable[[ImageTask], object] | None,
+    options: CallOptions,
+    trace: Trace | None = None,
+) -> Flow[ImageTask]:
+    """Create, then wait: the succeeded task."""
+    created = yield from create_task(core, request, external_task_id, options, trace)
+    poll_options = CallOptions(options.timeout, options.extra_headers, options.extra_query)
+    return (yield from wait_for_task(core, created.task_id, deadline, on_update, poll_options, trace))
