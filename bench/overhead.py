@@ -76,7 +76,6 @@ def _package(filename: str) -> str:
         ("/sdk/kling/", "kling (SDK: retries, answer checks, logging)"),
         ("/httpx/", "httpx"),
         ("/httpcore/", "httpcore"),
-        ("/tenacity/", "tenacity"),
         ("/attr/", "attrs"),
         ("/json/", "json"),
         ("/logging/", "logging"),

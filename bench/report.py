@@ -57,7 +57,6 @@ def machine() -> list[str]:
             ("httpx", "httpx"),
             ("attrs", "attrs"),
             ("PyJWT", "PyJWT"),
-            ("tenacity", "tenacity"),
             ("uvicorn", "uvicorn"),
             ("starlette", "starlette"),
             ("kling-client (the SDK)", "kling-client"),
@@ -264,7 +263,7 @@ def notes(
         f"{overhead.loopback.baseline.median * 1e6:.0f} us (most of which is the emulator itself: JWT check, spec "
         "validation, uvicorn). In memory, with no server at all, the same per-call work is a larger share: the "
         f"generated client's strict parsing into attrs models adds {generated.overhead.median * 1e6:.0f} us, the "
-        f"SDK layer on top (a tenacity retry loop per call, answer checks, one log line) "
+        f"SDK layer on top (the call's flow and its driver, answer checks, one log line) "
         f"{(sdk_layer.overhead.median - generated.overhead.median) * 1e6:.0f} us more; httpx itself (URL "
         "building and parsing, headers, cookies) is the largest share of the profile.",
         f"- Auth: a cached token costs {auth.cached.median * 1e6:.2f} us to hand out; what KlingAuth adds per request "

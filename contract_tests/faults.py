@@ -505,7 +505,9 @@ def _install_clock(client: Kling | AsyncKling, clock: SimClock, seed: str) -> No
         async_sleep=clock.async_sleep,
         random=random.Random(seed).random,  # noqa: S311
     )
-    client._http.auth = KlingAuth(ACCESS_KEY, SECRET_KEY, clock=clock)
+    api = client._core.api
+    http = api.get_httpx_client() if isinstance(client, Kling) else api.get_async_httpx_client()
+    http.auth = KlingAuth(ACCESS_KEY, SECRET_KEY, clock=clock)
 
 
 def _server_view(app: Any, clock: SimClock, scenario: Scenario) -> tuple[dict[str, list[str]], dict[str, str]]:

@@ -20,7 +20,8 @@ FORKS = sorted(path.relative_to(FORKS_DIR) for path in FORKS_DIR.rglob("*.jinja"
 HEADER = re.compile(r"\A\{# Forked from openapi-python-client (?P<version>\S+) templates/(?P<path>\S+?)\.?\s")
 # Lines added or removed against upstream. types.py carries the strict-parsing helpers the other forks call;
 # errors.py the ResponseError family, the body excerpt and token redaction (upstream has one 10-line class).
-DIFF_BUDGET = {"types.py.jinja": 140, "errors.py.jinja": 80}
+# types.py holds the strict parsing helpers, encode_path_parameter and RequestOptions (per-request options).
+DIFF_BUDGET = {"types.py.jinja": 180, "errors.py.jinja": 80}
 DEFAULT_DIFF_BUDGET = 60
 
 

@@ -1,29 +1,30 @@
 """The emulator's copies of spec data, checked against the spec (issue 8, part 4).
 
-What the emulator restates by hand (the error table, the resolutions it renders, the task statuses, the
-messages of its answers, the keys of ``watermark_info`` it echoes) must equal what the spec says; what it fills
-in (the create request's defaults, the list's page defaults) must be the spec's defaults.
+What the emulator restates by hand (the resolutions it renders, the task statuses, the messages of its answers,
+the keys of ``watermark_info`` it echoes) must equal what the spec says; what it fills in (the create request's
+defaults, the list's page defaults) must be the spec's defaults; what it reads from the spec (the error table,
+``x-kling-errors``) must follow the spec when it changes.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
 from kling_emulator import LONG_SIDE, Emulator, TaskStatus, image_size
 from kling_emulator._constants import (
-    ERROR_CODES,
     MAX_BODY_BYTES,
     MAX_CALLBACK_URL_CHARS,
     MAX_EXTERNAL_TASK_ID_CHARS,
     MODERATION_MESSAGE,
     SUCCESS_MESSAGE,
 )
-from kling_emulator._faults import FaultConfig
+from kling_emulator._errors import ApiError
+from kling_emulator._faults import FaultConfig, parse_fault_header
 from kling_emulator._rules import unknown_model
 from kling_spec import (
     MAX_IMAGE_BASE64_CHARS,
@@ -33,6 +34,8 @@ from kling_spec import (
     known_models,
     retired_models,
 )
+from kling_spec._constants import EMULATOR_MAX_KEPT_CHARS, SDK_MAX_ID_CHARS
+from kling_spec._errors import DocumentedError, documented_errors
 from starlette.applications import Starlette
 
 from .conftest import BASE_URL, GENERATIONS, SPEC, FakeClock, api_client, bearer
@@ -41,17 +44,7 @@ SCHEMAS: Mapping[str, Any] = SPEC.document["components"]["schemas"]
 CREATE_SCHEMA = SCHEMAS["CreateImageTaskRequest"]
 CREATE = CREATE_SCHEMA["properties"]
 
-#: A row of the error table in ErrorResponse's description: "| 401 | 1000 | authentication failed | ... |".
-_ROW = re.compile(r"^\|\s*(\d{3})\s*\|\s*(\d{4})\s*\|([^|]+)\|", re.MULTILINE)
-
-
-def spec_error_table() -> dict[int, int]:
-    """API code -> HTTP status, as the spec's ErrorResponse description tabulates them."""
-    table: dict[int, int] = {}
-    for status, code, _meaning in _ROW.findall(SCHEMAS["ErrorResponse"]["description"]):
-        assert int(code) not in table, f"code {code} twice in the spec's table"
-        table[int(code)] = int(status)
-    return table
+ERRORS = documented_errors()
 
 
 def enum(name: str) -> list[str]:
@@ -59,30 +52,47 @@ def enum(name: str) -> list[str]:
     return values
 
 
-def test_the_spec_table_is_read_at_all() -> None:
-    # Guards the comparisons below: an unreadable table must not compare as "nothing to check".
-    table = spec_error_table()
-    assert len(table) >= 20
-    assert (table[1201], table[1303]) == (400, 429)
+@pytest.mark.parametrize("row", list(ERRORS.values()), ids=[str(code) for code in ERRORS])
+def test_every_error_code_is_answered_as_the_spec_says(row: DocumentedError) -> None:
+    error = ApiError.from_code(row.code)
+
+    assert (error.status, error.code, error.message) == (row.status, row.code, row.message)
+    assert error.envelope()["message"] == row.message
+    assert parse_fault_header(f"error={row.code}").error == row.code
 
 
-def test_every_error_code_has_the_specs_http_status() -> None:
-    emulator_table = {code: status for code, (status, _message) in ERROR_CODES.items()}
+def test_the_emulator_follows_the_error_data_when_it_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    changed = dict(ERRORS)
+    changed[1303] = DocumentedError(1303, 503, "server", True, "full", "retry later", "all slots busy")
+    changed[1399] = DocumentedError(1399, 400, "invalid-request", False, "new", "fix it", "a new refusal")
+    monkeypatch.setattr("kling_emulator._errors.documented_errors", lambda: changed)
+    monkeypatch.setattr("kling_emulator._faults.documented_errors", lambda: changed)
 
-    assert emulator_table == spec_error_table()
+    full = ApiError.from_code(1303, "20 of 20 slots")
+
+    assert (full.status, full.message) == (503, "all slots busy: 20 of 20 slots")
+    assert parse_fault_header("error=1399").error == 1399
+    assert FaultConfig(error_codes=(1399,)).error_codes == (1399,)
+
+
+def test_an_undocumented_code_cannot_be_injected() -> None:
+    assert 1399 not in ERRORS
+    with pytest.raises(ApiError, match="documented error code"):
+        parse_fault_header("error=1399")
+    with pytest.raises(ValueError, match="documented error codes"):
+        FaultConfig(error_codes=(1399,))
 
 
 def test_error_messages_are_plain_text() -> None:
-    for code, (_status, message) in ERROR_CODES.items():
-        assert message, code
-        assert message == message.strip(), code
-        assert "|" not in message, code
+    for code, row in ERRORS.items():
+        assert row.message, code
+        assert row.message == row.message.strip(), code
+        assert "|" not in row.message, code
 
 
 def test_the_injected_server_errors_are_documented_5xx_codes() -> None:
-    table = spec_error_table()
     for code in FaultConfig().error_codes:
-        assert table[code] >= 500
+        assert ERRORS[code].status >= 500
 
 
 def test_task_statuses_are_the_specs() -> None:
@@ -184,6 +194,20 @@ async def test_watermark_info_echoes_every_field_the_spec_gives_it(client: httpx
     task = (await client.get(f"{GENERATIONS}/{created.json()['data']['task_id']}")).json()["data"]
 
     assert task["watermark_info"] == watermark_info
+
+
+async def test_the_emulator_keeps_and_finds_the_longest_id_the_sdk_sends(client: httpx.AsyncClient) -> None:
+    # Two bounds of the project's own, stated side by side in kling_spec: the emulator's is for memory, the SDK's
+    # for URLs, and whatever the SDK sends, the emulator takes (here, characters percent-encoded to 2 bytes each).
+    assert MAX_EXTERNAL_TASK_ID_CHARS == EMULATOR_MAX_KEPT_CHARS
+    longest = "é" * SDK_MAX_ID_CHARS
+
+    created = await client.post(GENERATIONS, json={"prompt": "a cat", "external_task_id": longest})
+    found = await client.get(f"{GENERATIONS}/{quote(longest, safe='')}")
+
+    assert created.status_code == 200, created.text
+    assert found.status_code == 200, found.text
+    assert found.json()["data"]["task_id"] == created.json()["data"]["task_id"]
 
 
 def test_the_emulators_own_limits_are_stated_where_schemathesis_reads_them() -> None:

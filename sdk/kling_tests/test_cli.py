@@ -22,6 +22,7 @@ from kling.cli import _images as kling_images
 from kling.cli._output import WaitProgress
 from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, sign_token
 from kling_emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, FaultConfig, create_app, run_emulator
+from kling_spec._constants import MAX_INTEGER_DIGITS
 from PIL import Image
 from starlette.applications import Starlette
 
@@ -358,6 +359,16 @@ def test_usage_errors_exit_2_with_clicks_message(emulator: Emulator) -> None:
     as_json = kling("--json", "images", "generate", "a fox", "--n", "two")
     assert as_json.exit_code == USAGE
     assert "'two' is not a valid integer" in json_error(as_json)["message"]
+
+
+def test_a_number_takes_as_many_ascii_digits_as_the_validator_and_no_more() -> None:
+    # The CLI's limit is kling_spec's (the one the emulator and the contract mock apply to query integers).
+    longest = kling("--json", "images", "generate", "a fox", "--n", "1" * MAX_INTEGER_DIGITS)
+    too_long = kling("--json", "images", "generate", "a fox", "--n", "1" * (MAX_INTEGER_DIGITS + 1))
+
+    assert longest.exit_code == too_long.exit_code == USAGE
+    assert "is not a valid integer" not in json_error(longest)["message"]  # refused later, by n's range
+    assert f"is not a valid integer (ASCII digits 0-9, at most {MAX_INTEGER_DIGITS})" in json_error(too_long)["message"]
 
 
 def test_an_api_error_exits_3_with_code_and_request_id(emulator: Emulator) -> None:

@@ -16,22 +16,21 @@ import httpx
 import kling
 import pytest
 from kling import (
-    AccountError,
     APIConnectionError,
     APITimeoutError,
     AsyncKling,
     AuthenticationError,
-    ContentPolicyError,
-    InvalidRequestError,
     Kling,
-    PermissionDeniedError,
     RateLimitError,
     ServerError,
     TaskFailedError,
     TaskTimeoutError,
     WebhookSignatureError,
 )
+from kling._errors import error_class_for
 from kling_api.models import TaskStatus
+from kling_auth._constants import RESIGN_ON_CODES
+from kling_spec._errors import DocumentedError, documented_errors
 from kling_testing import CallbackReceiver, KlingEmulator, ReceivedCallback
 from PIL import Image
 from standardwebhooks import Webhook
@@ -94,27 +93,24 @@ def test_the_environment_points_code_at_the_emulator(
 # -- faults, as the SDK's typed errors -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("code", "error_type"),
-    [
-        (1102, AccountError),
-        (1103, PermissionDeniedError),
-        (1200, InvalidRequestError),
-        (1301, ContentPolicyError),
-        (1302, RateLimitError),
-        (1303, RateLimitError),
-        (5000, ServerError),
-        (5001, ServerError),
-        (5002, ServerError),
-    ],
-)
+#: Every documented code but those the auth plugin answers itself (it re-signs and resends once: the resent
+#: request is not the injected one).
+INJECTABLE = [row for row in documented_errors().values() if row.code not in RESIGN_ON_CODES]
+
+
+@pytest.mark.parametrize("row", INJECTABLE, ids=[str(row.code) for row in INJECTABLE])
 def test_an_injected_error_code_reaches_the_sdk_as_its_type(
-    kling_emulator: KlingEmulator, no_retries: Kling, code: int, error_type: type[kling.APIError]
+    kling_emulator: KlingEmulator, no_retries: Kling, row: DocumentedError
 ) -> None:
-    kling_emulator.inject_next(error=code)
-    with pytest.raises(error_type) as raised:
+    kling_emulator.inject_next(error=row.code)
+    # The class the SDK derives from the spec's error table (sdk/kling_tests/test_errors.py checks the derivation).
+    with pytest.raises(error_class_for(row.status, row.code)) as raised:
         no_retries.images.list()
-    assert raised.value.code == code
+    assert (raised.value.http_status, raised.value.code, raised.value.retryable) == (
+        row.status,
+        row.code,
+        row.retryable,
+    )
     no_retries.images.list()  # the next request only
 
 
