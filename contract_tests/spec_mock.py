@@ -87,7 +87,13 @@ class SpecMock:
     def _handle(self, request: httpx.Request) -> httpx.Response:
         # A snapshot: an auth flow may resend the same Request object with a new header.
         self.raw_requests.append(
-            httpx.Request(request.method, request.url, headers=request.headers.copy(), content=request.content)
+            httpx.Request(
+                request.method,
+                request.url,
+                headers=request.headers.copy(),
+                content=request.content,
+                extensions=dict(request.extensions),
+            )
         )
         try:
             matched = self.spec.validate_request(

@@ -62,6 +62,19 @@ class _AsyncStream:
     chunks: AsyncIterator[bytes]
 
 
+def _request(effect: OpenStream, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+    """A redirect's next request as httpx built it, or a GET of the URL with the download client's defaults."""
+    return effect.request or http.build_request("GET", effect.url or "")
+
+
+S = TypeVar("S", _SyncStream, _AsyncStream)
+
+
+def _opened(streams: list[S], stream: S) -> S:
+    streams.append(stream)
+    return stream
+
+
 def run(flow: Flow[T], core: ClientCore) -> T:
     """Run a flow to its result, synchronously."""
     stepper, streams = _Stepper(flow), list[_SyncStream]()
@@ -88,10 +101,8 @@ def _perform(effect: Effect, core: ClientCore, streams: list[_SyncStream]) -> An
         return effect.callback(effect.task)
     if isinstance(effect, OpenStream):
         http = core.pools.sync_client()
-        request = effect.request or http.build_request("GET", effect.url or "")
-        response = http.send(request, stream=True, follow_redirects=False)
-        streams.append(_SyncStream(response, response.iter_bytes(DOWNLOAD_CHUNK_SIZE)))
-        return streams[-1]
+        response = http.send(_request(effect, http), stream=True, follow_redirects=False)
+        return _opened(streams, _SyncStream(response, response.iter_bytes(DOWNLOAD_CHUNK_SIZE)))
     if isinstance(effect, ReadChunk):
         assert isinstance(effect.stream, _SyncStream)
         return next(effect.stream.chunks, None)
@@ -128,10 +139,8 @@ async def _perform_async(effect: Effect, core: ClientCore, streams: list[_AsyncS
         return await outcome if inspect.isawaitable(outcome) else outcome
     if isinstance(effect, OpenStream):
         http = core.pools.async_client()
-        request = effect.request or http.build_request("GET", effect.url or "")
-        response = await http.send(request, stream=True, follow_redirects=False)
-        streams.append(_AsyncStream(response, response.aiter_bytes(DOWNLOAD_CHUNK_SIZE)))
-        return streams[-1]
+        response = await http.send(_request(effect, http), stream=True, follow_redirects=False)
+        return _opened(streams, _AsyncStream(response, response.aiter_bytes(DOWNLOAD_CHUNK_SIZE)))
     if isinstance(effect, ReadChunk):
         assert isinstance(effect.stream, _AsyncStream)
         return await anext(effect.stream.chunks, None)

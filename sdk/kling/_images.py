@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from contextvars import ContextVar
 from functools import cached_property
 from pathlib import Path
@@ -98,10 +98,39 @@ class _Flows:
         )
 
     def _batch(
-        self, items: Iterable[str | CreateImageTaskRequest], deadline: object, timeout: object, fields: Any
-    ) -> tuple[list[CreateImageTaskRequest], float]:
+        self,
+        items: Iterable[str | CreateImageTaskRequest],
+        concurrency: int,
+        deadline: object,
+        timeout: object,
+        fields: Mapping[str, Any],
+        drive: Callable[[Flow[Any]], Awaitable[Any]],
+    ) -> Coroutine[Any, Any, _Results]:
+        """The batch scheduler over these items (checked now, before anything is sent), each item's create and wait
+        run by ``drive``."""
         requests = _arguments.batch_requests(items, fields, strict_capabilities=self._core.strict_capabilities)
-        return requests, _arguments.deadline_seconds(deadline, timeout, "generate_many")
+        seconds = _arguments.deadline_seconds(deadline, timeout, "generate_many")
+        core = self._core
+
+        async def create(request: CreateImageTaskRequest) -> CreatedImageTask:
+            created: CreatedImageTask = await drive(
+                create_task(core, request, str(request.external_task_id), core.options(CallOptions()))
+            )
+            return created
+
+        async def wait(task_id: str) -> ImageTask:
+            task: ImageTask = await drive(wait_for_task(core, task_id, seconds, None, core.options(CallOptions())))
+            return task
+
+        return arun_batch(
+            requests,
+            slots=concurrency,
+            create=create,
+            wait=wait,
+            deadline_seconds=seconds,
+            clock=core.timing.clock,
+            sleep=core.timing.async_sleep,
+        )
 
 
 class Images(_Flows):
@@ -210,30 +239,12 @@ class Images(_Flows):
         propagates: tasks already created keep running on the server. The scheduler is the async client's, run on
         a private event loop in a worker thread (see ``_batch``).
         """
-        requests, seconds = self._batch(items, deadline, timeout, fields)
         core = self._core
-
-        async def create(request: CreateImageTaskRequest) -> CreatedImageTask:
-            flow = create_task(core, request, str(request.external_task_id), core.options(CallOptions()))
-            return await asyncio.to_thread(run, flow, core)
-
-        async def wait(task_id: str) -> ImageTask:
-            flow = wait_for_task(core, task_id, seconds, None, core.options(CallOptions()))
-            return await asyncio.to_thread(run, flow, core)
-
-        def scheduler() -> Awaitable[_Results]:
-            return arun_batch(
-                requests,
-                slots=concurrency,
-                create=create,
-                wait=wait,
-                deadline_seconds=seconds,
-                clock=core.timing.clock,
-                sleep=core.timing.async_sleep,
-            )
-
+        scheduler = self._batch(
+            items, concurrency, deadline, timeout, fields, lambda f: asyncio.to_thread(run, f, core)
+        )
         workers = concurrency if isinstance(concurrency, int) and not isinstance(concurrency, bool) else 1
-        return run_in_private_loop(scheduler, workers=max(1, min(workers, len(requests) or 1)))  # type: ignore[arg-type]
+        return run_in_private_loop(lambda: scheduler, workers=max(1, workers))
 
     def confirm_callback(self, callback: ImageTaskCallback) -> ImageTask:
         """The task a callback speaks of, as the API reports it now: an unsigned callback is a hint, so a careful
@@ -332,25 +343,8 @@ class AsyncImages(_Flows):
         **fields: Any,
     ) -> _Results:
         """Generate every item, ``concurrency`` slots at a time: see :meth:`Images.generate_many`."""
-        requests, seconds = self._batch(items, deadline, timeout, fields)
         core = self._core
-
-        async def create(request: CreateImageTaskRequest) -> CreatedImageTask:
-            flow = create_task(core, request, str(request.external_task_id), core.options(CallOptions()))
-            return await run_async(flow, core)
-
-        async def wait(task_id: str) -> ImageTask:
-            return await run_async(wait_for_task(core, task_id, seconds, None, core.options(CallOptions())), core)
-
-        return await arun_batch(
-            requests,
-            slots=concurrency,
-            create=create,
-            wait=wait,
-            deadline_seconds=seconds,
-            clock=core.timing.clock,
-            sleep=core.timing.async_sleep,
-        )
+        return await self._batch(items, concurrency, deadline, timeout, fields, lambda f: run_async(f, core))
 
     async def confirm_callback(self, callback: ImageTaskCallback) -> ImageTask:
         """The task a callback speaks of, as the API reports it now (see :meth:`Images.confirm_callback`)."""
