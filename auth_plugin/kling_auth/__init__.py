@@ -22,13 +22,12 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
 
     from ._api_key import APIKeyAuth, AuthMode, auth_mode, check_api_key, resolve_auth
     from ._auth import KlingAuth
-    from ._client import authenticated_client
+    from ._client import DEFAULT_TIMEOUT, authenticated_client
     from ._constants import (
         ACCESS_KEY_ENV,
         API_KEY_ENV,
         BASE_URL_ENV,
         DEFAULT_BASE_URL,
-        DEFAULT_TIMEOUT,
         DEMO_ACCESS_KEY,
         DEMO_API_KEY,
         DEMO_SECRET_KEY,
@@ -62,7 +61,7 @@ _LAZY: dict[str, str] = {
     "API_KEY_ENV": "._constants",
     "BASE_URL_ENV": "._constants",
     "DEFAULT_BASE_URL": "._constants",
-    "DEFAULT_TIMEOUT": "._constants",
+    "DEFAULT_TIMEOUT": "._client",
     "DEMO_ACCESS_KEY": "._constants",
     "DEMO_API_KEY": "._constants",
     "DEMO_SECRET_KEY": "._constants",

@@ -2,8 +2,6 @@
 
 from typing import Final
 
-import httpx
-
 #: The official domain for servers outside China.
 DEFAULT_BASE_URL: Final = "https://api-singapore.klingai.com"
 
@@ -46,7 +44,3 @@ REFRESH_MARGIN_SECONDS: Final = 300
 #: valid, clock skew) and 1004 (token expired).
 RESIGN_ON_CODES: Final = frozenset({1003, 1004})
 NOT_YET_VALID_CODE: Final = 1003
-
-#: The generated client has no timeout at all; these are ours. Creating a task answers
-#: at once (the work happens in the background), so 30 s of read time is generous.
-DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)

@@ -36,7 +36,7 @@ class ApiError(Exception):
         """The documented status and message for ``code`` (the spec's ``x-kling-errors``), with ``detail``
         appended when given."""
         documented = documented_errors()[code]
-        message = documented.meaning
+        message = documented.message
         return cls(documented.status, code, f"{message}: {detail}" if detail else message)
 
     @classmethod

@@ -21,7 +21,14 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
     from ._batch import BatchResult
     from ._callbacks import parse_callback
     from ._client import AsyncKling, Kling
-    from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT
+    from ._constants import (
+        DEFAULT_BASE_URL,
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_TIMEOUT,
+        DEFAULT_WAIT_DEADLINE,
+        DEFAULT_WAIT_TIMEOUT,
+    )
+    from ._effects import request_id_of
     from ._errors import (
         AccountError,
         APIConnectionError,
@@ -47,6 +54,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
         WebhookTimestampError,
         WebhookVerificationError,
     )
+    from ._images import RawResponse
 
 #: Public name -> the module (relative to this package) that defines it, imported on first use. A new public
 #: name: one line here, its import under TYPE_CHECKING above, and its entry in __all__ (a test checks all three).
@@ -56,10 +64,13 @@ _LAZY: dict[str, str] = {
     "AsyncKling": "._client",
     "BatchResult": "._batch",
     "parse_callback": "._callbacks",
+    "RawResponse": "._images",
+    "request_id_of": "._effects",
     # defaults
     "DEFAULT_BASE_URL": "._constants",
     "DEFAULT_MAX_RETRIES": "._constants",
     "DEFAULT_TIMEOUT": "._constants",
+    "DEFAULT_WAIT_DEADLINE": "._constants",
     "DEFAULT_WAIT_TIMEOUT": "._constants",
     # errors
     "AccountError": "._errors",
@@ -91,6 +102,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_WAIT_DEADLINE",
     "DEFAULT_WAIT_TIMEOUT",
     "APIConnectionError",
     "APIError",
@@ -109,6 +121,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "ServerError",
     "TaskError",
     "TaskFailedError",
@@ -119,6 +132,7 @@ __all__ = [
     "WebhookTimestampError",
     "WebhookVerificationError",
     "parse_callback",
+    "request_id_of",
 ]
 
 

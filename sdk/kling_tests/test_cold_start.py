@@ -33,14 +33,6 @@ from kling.cli._app import LAZY_COMMANDS
 HEAVY = ("kling_api.models", "jsonschema", "kling_spec", "rich", "kling._client", "kling._batch", "kling._callbacks")
 #: ``kling --help`` needs click and the root group only: no subcommand's module, no output (rich), no configuration.
 HELP_ALSO_WITHOUT = ("kling.cli._images", "kling.cli._auth", "kling.cli._emulator", "kling.cli._output", "httpx")
-#: Why ``kling --help`` still loads httpx, and with it rich: remove the mark once kling_auth._constants stops
-#: importing httpx at import time (its DEFAULT_TIMEOUT); strict, so that day the XPASS says so.
-THROUGH_HTTPX = pytest.mark.xfail(
-    strict=True,
-    reason="the help's environment-variable names come from kling_auth._constants, which imports httpx for "
-    "DEFAULT_TIMEOUT; httpx imports its own CLI (click, rich, pygments) whenever they are installed",
-)
-
 IMPORT_KLING = "import kling"
 KLING_HELP = """
 import sys
@@ -84,13 +76,7 @@ def test_import_kling_loads_none_of(name: str, after_import: list[str]) -> None:
     assert holding(after_import, name) == []
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        *(pytest.param(name, marks=THROUGH_HTTPX) if name == "rich" else name for name in HEAVY),
-        *(pytest.param(name, marks=THROUGH_HTTPX) if name == "httpx" else name for name in HELP_ALSO_WITHOUT),
-    ],
-)
+@pytest.mark.parametrize("name", [*HEAVY, *HELP_ALSO_WITHOUT])
 def test_kling_help_loads_none_of(name: str, after_help: list[str]) -> None:
     assert holding(after_help, name) == []
 
