@@ -78,7 +78,7 @@ def test_generated_create_bodies_reach_the_wire_unchanged(case: Any) -> None:
 def test_generated_paging_reaches_the_wire_unchanged(page_num: int | None, page_size: int | None) -> None:
     mock, client = _mock_and_client()
     mock.replay("listImageTasks", (200, "onePage"))
-    kwargs = {k: v for k, v in (("page_num", page_num), ("page_size", page_size)) if v is not None}
+    kwargs: dict[str, Any] = {k: v for k, v in (("page_num", page_num), ("page_size", page_size)) if v is not None}
 
     response = list_image_tasks.sync_detailed(client=client, **kwargs)
 
