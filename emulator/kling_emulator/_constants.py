@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from kling_spec._constants import EMULATOR_MAX_KEPT_CHARS
+from kling_spec import EMULATOR_MAX_KEPT_CHARS
 
 # -- keys ---------------------------------------------------------------------------------
 

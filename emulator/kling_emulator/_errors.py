@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import httpx
-from kling_spec._errors import documented_errors
+from kling_spec import documented_errors
 
 from ._constants import MAX_ECHOED_CHARS, MAX_MESSAGE_CHARS, SUCCESS_MESSAGE
 

@@ -31,7 +31,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Final, Literal, TypeVar
 
-from kling_spec._errors import documented_errors
+from kling_spec import documented_errors
 
 from ._constants import FAULT_HEADER, MAX_FAULT_LATENCY
 from ._errors import ApiError, echo

@@ -27,15 +27,17 @@ from kling_emulator._errors import ApiError
 from kling_emulator._faults import FaultConfig, parse_fault_header
 from kling_emulator._rules import unknown_model
 from kling_spec import (
+    EMULATOR_MAX_KEPT_CHARS,
     MAX_IMAGE_BASE64_CHARS,
+    SDK_MAX_ID_CHARS,
+    DocumentedError,
     create_request_defaults,
     default_model,
+    documented_errors,
     estimate_cost,
     known_models,
     retired_models,
 )
-from kling_spec._constants import EMULATOR_MAX_KEPT_CHARS, SDK_MAX_ID_CHARS
-from kling_spec._errors import DocumentedError, documented_errors
 from starlette.applications import Starlette
 
 from .conftest import BASE_URL, GENERATIONS, SPEC, FakeClock, api_client, bearer

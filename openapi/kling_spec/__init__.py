@@ -32,12 +32,16 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
         retired_models,
     )
     from ._constants import (
+        EMULATOR_MAX_KEPT_CHARS,
         IMAGE_FORMATS,
         MAX_IMAGE_BASE64_CHARS,
         MAX_IMAGE_BYTES,
         MAX_IMAGE_RATIO,
+        MAX_INTEGER_DIGITS,
         MIN_IMAGE_SIDE,
+        SDK_MAX_ID_CHARS,
     )
+    from ._errors import DocumentedError, documented_errors, error_families
     from ._images import ImageInfo, inspect_base64_image, inspect_image
     from ._rules import (
         CREATE_REQUEST_SCHEMA,
@@ -67,6 +71,12 @@ _LAZY: dict[str, str] = {
     "MAX_IMAGE_BYTES": "._constants",
     "MAX_IMAGE_RATIO": "._constants",
     "MIN_IMAGE_SIDE": "._constants",
+    "MAX_INTEGER_DIGITS": "._constants",
+    "SDK_MAX_ID_CHARS": "._constants",
+    "EMULATOR_MAX_KEPT_CHARS": "._constants",
+    "DocumentedError": "._errors",
+    "documented_errors": "._errors",
+    "error_families": "._errors",
     "ImageInfo": "._images",
     "inspect_base64_image": "._images",
     "inspect_image": "._images",
@@ -84,12 +94,16 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "CREATE_REQUEST_SCHEMA",
+    "EMULATOR_MAX_KEPT_CHARS",
     "IMAGE_FORMATS",
     "MAX_IMAGE_BASE64_CHARS",
     "MAX_IMAGE_BYTES",
     "MAX_IMAGE_RATIO",
+    "MAX_INTEGER_DIGITS",
     "MIN_IMAGE_SIDE",
+    "SDK_MAX_ID_CHARS",
     "SPEC_PATH",
+    "DocumentedError",
     "Estimate",
     "ImageInfo",
     "MatchedRequest",
@@ -99,6 +113,8 @@ __all__ = [
     "create_request_defaults",
     "default_model",
     "describe_error",
+    "documented_errors",
+    "error_families",
     "estimate_cost",
     "inspect_base64_image",
     "inspect_create_body",

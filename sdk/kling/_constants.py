@@ -6,7 +6,7 @@ from typing import Final
 
 import httpx
 import kling_auth
-from kling_spec._constants import SDK_MAX_ID_CHARS
+from kling_spec import SDK_MAX_ID_CHARS
 
 #: Where requests go when neither ``base_url`` nor $KLING_BASE_URL says otherwise.
 DEFAULT_BASE_URL: Final = kling_auth.DEFAULT_BASE_URL

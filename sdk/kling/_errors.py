@@ -58,7 +58,7 @@ from kling_api.errors import redact
 
 if TYPE_CHECKING:
     from kling_api.models import ImageTask
-    from kling_spec._errors import DocumentedError
+    from kling_spec import DocumentedError
 
 
 class KlingError(Exception):
@@ -298,7 +298,7 @@ def derive_error_maps(table: Mapping[int, DocumentedError]) -> ErrorMaps:
 @functools.cache
 def _error_maps() -> ErrorMaps:
     # The spec is read at the first error, not when the SDK is imported.
-    from kling_spec._errors import documented_errors
+    from kling_spec import documented_errors
 
     return derive_error_maps(documented_errors())
 

@@ -22,7 +22,7 @@ from kling.cli import _images as kling_images
 from kling.cli._output import WaitProgress
 from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, sign_token
 from kling_emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, FaultConfig, create_app, run_emulator
-from kling_spec._constants import MAX_INTEGER_DIGITS
+from kling_spec import MAX_INTEGER_DIGITS
 from PIL import Image
 from starlette.applications import Starlette
 

@@ -20,8 +20,7 @@ import kling._errors
 import kling_auth
 import pytest
 from kling._errors import _FAMILY_CLASSES, api_error, derive_error_maps, error_class_for
-from kling_spec import Spec
-from kling_spec._errors import DocumentedError, documented_errors, error_families
+from kling_spec import DocumentedError, Spec, documented_errors, error_families
 
 from contract_tests.spec_mock import SpecMock
 

@@ -30,7 +30,7 @@ from kling import (
 from kling._errors import error_class_for
 from kling_api.models import TaskStatus
 from kling_auth._constants import RESIGN_ON_CODES
-from kling_spec._errors import DocumentedError, documented_errors
+from kling_spec import DocumentedError, documented_errors
 from kling_testing import CallbackReceiver, KlingEmulator, ReceivedCallback
 from PIL import Image
 from standardwebhooks import Webhook

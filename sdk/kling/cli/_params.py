@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import click
-from kling_spec._constants import MAX_INTEGER_DIGITS as MAX_DIGITS
+from kling_spec import MAX_INTEGER_DIGITS as MAX_DIGITS
 
 _INTEGER = re.compile(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}")
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
