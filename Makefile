@@ -13,7 +13,7 @@ SPEC := openapi/kling-images.yaml
 GENERATED := generated/kling_api
 GENERATE = openapi-python-client generate --path $(SPEC) --config openapi/generator-config.yaml \
 	--custom-template-path openapi/templates --meta none --overwrite --fail-on-warning
-HAND_WRITTEN := sdk auth_plugin openapi/kling_spec emulator testkit contract_tests scripts bench conftest.py
+HAND_WRITTEN := sdk auth_plugin openapi/kling_spec openapi/kling_spec_tests emulator testkit contract_tests testsupport scripts bench conftest.py
 
 .PHONY: install generate check-generated template-diff api-diff lint format test demo emulator contract-deep contract-cli contract-live bench faults mutation clean
 
@@ -77,7 +77,7 @@ emulator: $(STAMP)
 
 ## contract-deep: the schemathesis suite against the emulator with many more examples.
 contract-deep: $(STAMP)
-	KLING_CONTRACT_PROFILE=deep $(PYTHON) -m pytest emulator/tests/test_schemathesis.py contract_tests/test_properties.py -p no:cacheprovider
+	KLING_CONTRACT_PROFILE=deep $(PYTHON) -m pytest emulator/kling_emulator_tests/test_schemathesis.py contract_tests/test_properties.py -p no:cacheprovider
 
 ## contract-cli: the schemathesis CLI against a local emulator, reading ./schemathesis.toml (ARGS go to it).
 contract-cli: $(STAMP)

@@ -1,3 +1,3 @@
-"""Session-wide checks for the whole suite (see contract_tests/secret_guard.py)."""
+"""Session-wide checks for the whole suite (see testsupport/secret_guard.py)."""
 
-pytest_plugins = ["contract_tests.secret_guard"]
+pytest_plugins = ["testsupport.secret_guard"]

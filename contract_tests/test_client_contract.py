@@ -20,8 +20,8 @@ from kling_api.models import (
 from kling_api.types import UNSET
 from kling_spec import load_spec
 
-from .helpers import MODES, call, present
-from .spec_mock import SpecMock
+from testsupport.helpers import MODES, call, present
+from testsupport.spec_mock import SpecMock
 
 
 def _request_examples() -> dict[str, Any]:
@@ -164,7 +164,7 @@ async def test_every_documented_error_parses_with_its_code(
 
 async def test_a_request_the_spec_forbids_fails_the_test(mock_api: SpecMock, client: AuthenticatedClient) -> None:
     """The mock is a real check: n=10 is refused before any response is replayed."""
-    from .spec_mock import ContractViolation
+    from testsupport.spec_mock import ContractViolation
 
     mock_api.replay("createImageTask", (200, "submitted"))
     with pytest.raises(ContractViolation, match=r"body\.n: 10 is greater than the maximum of 9"):

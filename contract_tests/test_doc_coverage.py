@@ -641,7 +641,7 @@ def test_the_documented_endpoints_and_domain_are_the_specs(spec: Spec) -> None:
 
 
 def _spec_error_table(spec: Spec) -> set[tuple[int, int]]:
-    # The spec's error data; its prose is checked against the data in test_error_table.py.
+    # The spec's error data; its prose is checked against the data in openapi/kling_spec_tests/test_error_table.py.
     return {(row.status, code) for code, row in documented_errors(spec).items()}
 
 

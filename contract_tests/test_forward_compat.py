@@ -23,8 +23,9 @@ from kling_api.models import (
     TaskStatus,
 )
 
-from .helpers import MODES, call, present
-from .spec_mock import SpecMock
+from testsupport.helpers import MODES, call, present
+from testsupport.spec_mock import SpecMock
+
 from .test_client_contract import OPERATIONS
 
 TASK_ID = "783510947463159851"

@@ -21,7 +21,7 @@ from kling_auth import authenticated_client
 from kling_spec import SPEC_PATH, RequestValidationError, load_spec
 from kling_spec._spec import check_json_limits
 
-from .spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
+from testsupport.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
 
 SCHEMA = schemathesis.openapi.from_path(str(SPEC_PATH))
 DEEP = os.environ.get("KLING_CONTRACT_PROFILE") == "deep"
@@ -36,7 +36,8 @@ PROPERTY_SETTINGS = settings(
 
 def _mock_and_client() -> tuple[SpecMock, Any]:
     # Schema-generated bodies keep the cross-field rules (they are in the schema), but their images are
-    # random strings: the schema only, rules included, here; test_rules.py covers the image checks.
+    # random strings: the schema only, rules included, here; openapi/kling_spec_tests/test_rules.py covers the
+    # image checks.
     mock = SpecMock(load_spec(), check_rules=False)
     client = authenticated_client(ACCESS_KEY, SECRET_KEY, base_url=BASE_URL, httpx_args={"transport": mock.transport})
     return mock, client

@@ -1,7 +1,7 @@
 """`make contract-cli`: the schemathesis CLI, run as a user runs it, is green against the emulator.
 
 It reads ./schemathesis.toml from the repository root, as the in-process suite does
-(emulator/tests/test_schemathesis.py), so both are green for the same stated reasons. Few examples
+(emulator/kling_emulator_tests/test_schemathesis.py), so both are green for the same stated reasons. Few examples
 here: `make contract-cli` runs schemathesis's defaults.
 """
 

@@ -1,6 +1,6 @@
 """The secret key and every token stay out of exception messages, reprs, logs and files.
 
-Two halves. The session guard (contract_tests/secret_guard.py, loaded by the root conftest.py) searches every
+Two halves. The session guard (testsupport/secret_guard.py, loaded by the root conftest.py) searches every
 log record and every file the suite writes; its own behaviour is tested here with a private guard. And one
 walk over the exception classes of the SDK and the auth plugin: each is raised through a real flow in which
 the server (a misconfigured proxy) echoes the request's token wherever it can, and none may repeat the token
@@ -35,7 +35,7 @@ from kling_api.models import ImageTask
 from kling_auth import _exceptions as auth_errors
 from kling_spec import load_spec
 
-from contract_tests.secret_guard import SESSION_GUARD, Guard, listening, register_secret
+from testsupport.secret_guard import SESSION_GUARD, Guard, listening, register_secret
 
 SPEC = load_spec()
 ACCESS_KEY = "secrets-test-access-key"
@@ -56,7 +56,7 @@ def test_a_leak_in_a_pytest_xdist_worker_fails_the_run(tmp_path: Path) -> None:
     leaky = "guard-xdist-planted-" + "x" * 24
     (tmp_path / "test_leak.py").write_text(
         "import logging\n"
-        "from contract_tests.secret_guard import register_secret\n\n"
+        "from testsupport.secret_guard import register_secret\n\n"
         "def test_leak() -> None:\n"
         f"    register_secret({leaky!r})\n"
         f"    logging.getLogger('app').warning({leaky!r})\n"
@@ -70,7 +70,7 @@ def test_a_leak_in_a_pytest_xdist_worker_fails_the_run(tmp_path: Path) -> None:
             "-n",
             "2",
             "-p",
-            "contract_tests.secret_guard",
+            "testsupport.secret_guard",
             "-p",
             "no:cacheprovider",
             "-p",
@@ -91,7 +91,7 @@ def test_a_leak_in_a_pytest_xdist_worker_fails_the_run(tmp_path: Path) -> None:
 
 
 def test_the_session_guard_knows_the_suites_secret_keys() -> None:
-    from contract_tests import spec_mock
+    from testsupport import spec_mock
 
     assert {SECRET_KEY, spec_mock.SECRET_KEY, kling_auth.DEMO_SECRET_KEY} <= SESSION_GUARD.secrets
     assert "KLING_SECRET_KEY" not in SESSION_GUARD.secrets  # a variable's name, not a secret

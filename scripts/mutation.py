@@ -9,7 +9,8 @@ the venv at the original folders, so the tests would import the unmutated code a
 
 So this script builds a flat stage, ``mutants/stage/``, with the packages side by side as they sit in the
 wheel (``kling/``, ``kling_auth/``, ``kling_api/``, ``kling_spec/`` with the spec inside, ``kling_emulator/``)
-and the tests beside them, copies ``pyproject.toml`` (its ``[tool.mutmut]`` section describes the stage),
+and the tests beside them (``kling_auth_tests/``, ``kling_tests/``, ``contract_tests/``, and ``testsupport/``, which
+they import), copies ``pyproject.toml`` (its ``[tool.mutmut]`` section describes the stage),
 and runs mutmut there with one worker. mutmut puts its copy, ``mutants/stage/mutants/``, first on sys.path;
 ``PYTHONPATH`` names it too, so it wins over the ``.pth`` entries in every process. mutmut's forced-fail
 run then proves the tests import the mutated copy: if they did not, no test would fail and mutmut stops.
@@ -42,9 +43,21 @@ TREES: dict[str, Path] = {
     "kling_api": ROOT / "generated" / "kling_api",
     "kling_spec": ROOT / "openapi" / "kling_spec",
     "kling_emulator": ROOT / "emulator" / "kling_emulator",
+    "testsupport": ROOT / "testsupport",
     "contract_tests": ROOT / "contract_tests",
+    "kling_auth_tests": ROOT / "auth_plugin" / "kling_auth_tests",
     "kling_tests": ROOT / "sdk" / "kling_tests",
 }
+#: The stage's copies of the tests and of the packages mutmut does not mutate (refreshed from TREES on every run).
+UNMUTATED = (
+    "testsupport",
+    "contract_tests",
+    "kling_auth_tests",
+    "kling_tests",
+    "kling_api",
+    "kling_spec",
+    "kling_emulator",
+)
 #: Single files: the spec goes inside kling_spec/, as in the wheel.
 FILES: dict[str, Path] = {
     "kling_spec/kling-images.yaml": ROOT / "openapi" / "kling-images.yaml",
@@ -132,7 +145,7 @@ def build_stage(*, fresh: bool) -> None:
     for name, source in FILES.items():
         shutil.copy2(source, STAGE / name)
     # Files deleted upstream must not linger in mutmut's copy of the tests and of the unmutated packages.
-    for name in ("contract_tests", "kling_tests", "kling_api", "kling_spec", "kling_emulator"):
+    for name in UNMUTATED:
         shutil.rmtree(MUTMUT_DIR / name, ignore_errors=True)
     # It must exist before mutmut starts: Python caches "no such folder" for a PYTHONPATH entry at startup
     # (sys.path_importer_cache) and would then import the original packages through the .pth file.

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
         DEMO_ACCESS_KEY,
         DEMO_API_KEY,
         DEMO_SECRET_KEY,
+        MAX_ANSWER_BYTES,
         SECRET_KEY_ENV,
     )
     from ._credentials import Credentials, is_utf8_text, resolve_credentials
@@ -45,11 +46,17 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
         TokenExpiredError,
         TokenNotYetValidError,
     )
+    from ._limits import DEADLINE_EXTENSION, AnswerTooLargeError, BoundedClient, bound_httpx_client
     from ._token import sign_token, token_from_authorization, verify_authorization, verify_token
 
 #: Public name -> the module (relative to this package) that defines it, imported on first use (PEP 562):
 #: ``from kling_auth import ACCESS_KEY_ENV`` (the ``kling`` CLI's help) loads neither PyJWT nor the generated client.
 _LAZY: dict[str, str] = {
+    "AnswerTooLargeError": "._limits",
+    "BoundedClient": "._limits",
+    "bound_httpx_client": "._limits",
+    "DEADLINE_EXTENSION": "._limits",
+    "MAX_ANSWER_BYTES": "._constants",
     "APIKeyAuth": "._api_key",
     "AuthMode": "._api_key",
     "auth_mode": "._api_key",
@@ -88,15 +95,19 @@ __all__ = [
     "ACCESS_KEY_ENV",
     "API_KEY_ENV",
     "BASE_URL_ENV",
+    "DEADLINE_EXTENSION",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "DEMO_ACCESS_KEY",
     "DEMO_API_KEY",
     "DEMO_SECRET_KEY",
+    "MAX_ANSWER_BYTES",
     "SECRET_KEY_ENV",
     "APIKeyAuth",
+    "AnswerTooLargeError",
     "AuthMode",
     "BadSignatureError",
+    "BoundedClient",
     "Credentials",
     "InvalidClaimsError",
     "InvalidTokenError",
@@ -109,6 +120,7 @@ __all__ = [
     "TokenNotYetValidError",
     "auth_mode",
     "authenticated_client",
+    "bound_httpx_client",
     "check_api_key",
     "is_utf8_text",
     "resolve_auth",

@@ -97,9 +97,11 @@ class KlingAuth(httpx.Auth):
 
 
 def _error_code(response: httpx.Response) -> int | None:
+    # The body of a 401 from anyone: HTML, huge (read under the client's size cap when it is a BoundedClient's),
+    # or nested too deep to parse. Whatever it is, the answer stays the 401 it is.
     try:
         body = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     code = body.get("code") if isinstance(body, dict) else None
     return code if isinstance(code, int) else None

@@ -1,4 +1,4 @@
-"""authenticated_client(): the generated client with KlingAuth installed."""
+"""authenticated_client(): the generated client with the auth plugin installed and every answer bounded."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from kling_api import AuthenticatedClient
 from ._api_key import APIKeyAuth, resolve_auth
 from ._auth import KlingAuth
 from ._constants import BASE_URL_ENV, DEFAULT_BASE_URL
+from ._limits import BoundedClient
 
 #: The generated client has no timeout at all; these are ours. Creating a task answers
 #: at once (the work happens in the background), so 30 s of read time is generous.
@@ -36,13 +37,16 @@ def authenticated_client(
     connect); the generator's own default is no timeout at all. Other ``options`` go to
     ``AuthenticatedClient`` (``raise_on_unexpected_status``, ``headers``, ``httpx_args``
     such as a ``transport``...). Pass ``auth`` to share one token cache between clients.
+
+    Every answer is read under a size cap and each request's deadline (``_limits``): a
+    ``BoundedClient``, which is an ``AuthenticatedClient``.
     """
     kling_auth = auth if auth is not None else resolve_auth(api_key, access_key, secret_key)
     httpx_args = dict(options.pop("httpx_args", {}))
     httpx_args["auth"] = kling_auth
     if isinstance(timeout, int | float):
         timeout = httpx.Timeout(float(timeout))
-    return AuthenticatedClient(
+    return BoundedClient(
         base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
         # The header comes from the auth plugin per request; the generated client's own fixed token
         # header stays empty so no stale token can ever be sent.

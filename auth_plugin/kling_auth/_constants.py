@@ -44,3 +44,7 @@ REFRESH_MARGIN_SECONDS: Final = 300
 #: valid, clock skew) and 1004 (token expired).
 RESIGN_ON_CODES: Final = frozenset({1003, 1004})
 NOT_YET_VALID_CODE: Final = 1003
+
+#: The largest API answer read, in bytes, received and after decoding: far above the largest legitimate one (a
+#: 500-task page is a few MB even with long ids), far below what would hurt a process.
+MAX_ANSWER_BYTES: Final = 32 * 1024 * 1024

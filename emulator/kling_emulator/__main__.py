@@ -22,8 +22,11 @@ from collections.abc import Sequence
 from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, DEMO_ACCESS_KEY, DEMO_API_KEY, DEMO_SECRET_KEY, SECRET_KEY_ENV
 
 from ._app import create_app
-from ._config import default_webhook_secret
+from ._config import check_seconds, default_webhook_secret
 from ._constants import (
+    DEFAULT_BODY_TIMEOUT,
+    DEFAULT_HEAD_TIMEOUT,
+    DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_TASKS,
     DEFAULT_PROCESSING_AFTER,
     DEFAULT_SLOTS,
@@ -81,6 +84,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     timeline.add_argument(
         "--max-tasks", type=int, help=f"tasks kept at most (default: {DEFAULT_MAX_TASKS}, or --slots if larger)"
+    )
+    slow = parser.add_argument_group("slow clients (connections closed past these limits)")
+    slow.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help="no byte of a request this long after the connection opened or an answer ended (default: %(default)s)",
+    )
+    slow.add_argument(
+        "--head-timeout",
+        type=float,
+        default=DEFAULT_HEAD_TIMEOUT,
+        metavar="SECONDS",
+        help="a request head not complete this long after its first byte: 408 (default: %(default)s)",
+    )
+    slow.add_argument(
+        "--body-timeout",
+        type=float,
+        default=DEFAULT_BODY_TIMEOUT,
+        metavar="SECONDS",
+        help="a body not all there this long after the emulator began reading it: 408 (default: %(default)s)",
     )
     faults = parser.add_argument_group("app-wide faults (probabilities in [0, 1], seeded)")
     faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
@@ -143,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             slots=args.slots,
             task_ttl=args.task_ttl,
             max_tasks=args.max_tasks,
+            body_timeout=args.body_timeout,
             faults=FaultConfig(
                 latency=args.latency,
                 error_rate=args.error_rate,
@@ -152,11 +178,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 seed=args.fault_seed,
             ),
         )
+        check_seconds("--idle-timeout", args.idle_timeout)
+        check_seconds("--head-timeout", args.head_timeout)
     except ValueError as error:
         parser.error(str(error))
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Kling emulator on http://{host}:{args.port}, accepting {source}", flush=True)
-    serve(app, host=args.host, port=args.port, log_level=args.log_level)
+    serve(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        idle_timeout=args.idle_timeout,
+        head_timeout=args.head_timeout,
+    )
     return 0
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from ._config import Clock, EmulatorConfig
 from ._constants import (
+    DEFAULT_BODY_TIMEOUT,
     DEFAULT_IMAGE_CACHE_SIZE,
     DEFAULT_MAX_TASKS,
     DEFAULT_PROCESSING_AFTER,
@@ -45,6 +46,7 @@ def create_app(
     clock: Clock = time.time,
     callback_transport: httpx.AsyncBaseTransport | None = None,
     tick_interval: float | None = DEFAULT_TICK_INTERVAL,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
     spec: Spec | None = None,
 ) -> Starlette:
     """A local emulator of the Kling image API, as a Starlette (ASGI) app.
@@ -72,6 +74,9 @@ def create_app(
       capture them in process); callbacks only ever go to loopback hosts either way.
     - ``tick_interval``: seconds between background advances (callbacks without requests),
       when the server runs the lifespan; None disables the ticker.
+    - ``body_timeout``: seconds from the first read of a request's body until all of it must have arrived;
+      a slower body answers 408 and the connection is closed (the idle and head limits are the server's:
+      :func:`run_emulator`).
 
     The state is at ``app.state.emulator`` (an :class:`Emulator`).
     """
@@ -93,6 +98,7 @@ def create_app(
         clock=clock,
         callback_transport=callback_transport,
         tick_interval=tick_interval,
+        body_timeout=body_timeout,
     )
     return app_from_config(config, spec=spec)
 

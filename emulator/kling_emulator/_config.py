@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import os
 import time
 from collections.abc import Callable, Collection, Mapping
@@ -22,6 +23,7 @@ from kling_auth import (
 )
 
 from ._constants import (
+    DEFAULT_BODY_TIMEOUT,
     DEFAULT_IMAGE_CACHE_SIZE,
     DEFAULT_MAX_TASKS,
     DEFAULT_PROCESSING_AFTER,
@@ -86,6 +88,12 @@ def check_webhook_secret(secret: str) -> None:
         )
 
 
+def check_seconds(name: str, value: float) -> None:
+    """ValueError unless ``value`` is a positive, finite number of seconds (a time limit)."""
+    if not (isinstance(value, int | float) and 0 < value < math.inf):
+        raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+
+
 class _Unresolved(dict[str, str]):
     """The default of ``EmulatorConfig.keys``: resolved together with ``api_keys``."""
 
@@ -117,6 +125,7 @@ class EmulatorConfig:
     clock: Clock = time.time
     callback_transport: httpx.AsyncBaseTransport | None = None
     tick_interval: float | None = DEFAULT_TICK_INTERVAL
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
 
     def __post_init__(self) -> None:
         self._resolve_credentials()
@@ -157,6 +166,7 @@ class EmulatorConfig:
             raise ValueError(f"image_cache_size must be >= 0, got {self.image_cache_size}")
         if self.tick_interval is not None and self.tick_interval <= 0:
             raise ValueError(f"tick_interval must be positive or None, got {self.tick_interval}")
+        check_seconds("body_timeout", self.body_timeout)
 
     def _resolve_credentials(self) -> None:
         keys_given = not isinstance(self.keys, _Unresolved)

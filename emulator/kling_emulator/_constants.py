@@ -53,6 +53,21 @@ MAX_CALLBACK_URL_CHARS: Final = EMULATOR_MAX_KEPT_CHARS
 #: it, and a list answer carries up to 500 tasks of 9 images each.
 MAX_HOST_CHARS: Final = 261
 
+#: Slow clients (kling_emulator._timeouts): each phase of a request has its own deadline, so that no client,
+#: idle or sending a byte at a time, holds a connection open for long.
+#: Idle: from the connection opening, or from the end of an answer, until the first byte of the next request
+#: (the rest of a body the emulator answered without reading does not count); then the connection is closed
+#: without a word, as uvicorn closes a kept-alive one. uvicorn's own default, and well past the gap between a
+#: client's connect and its first byte, or between two calls of a client reusing its connection.
+DEFAULT_IDLE_TIMEOUT: Final = 5.0
+#: Head: from the first byte of a request until its request line and headers are complete; then a 408 and the
+#: connection closed. A legitimate head is a few hundred bytes (16 KiB at most, h11's limit), sent at once.
+DEFAULT_HEAD_TIMEOUT: Final = 10.0
+#: Body: from the emulator's first read of the body until all of it has arrived; then a 408 and the connection
+#: closed. MAX_BODY_BYTES in 30 s is about 0.5 MiB/s, hundreds of times slower than loopback; the injected
+#: latency (MAX_FAULT_LATENCY) runs before the first read, so it does not count.
+DEFAULT_BODY_TIMEOUT: Final = 30.0
+
 #: The documented limits, defaults and capability map of the create request live in
 #: ``kling_spec`` (read from the spec where it carries them), shared with the SDK and the mock.
 

@@ -5,7 +5,7 @@ authentication (401, codes 1001-1004), injected ``error``/``rate_limit`` faults,
 ``kling_spec`` (its status and code, the message naming the field), the documented rules the
 schema cannot express (400/1201), then the operation, then ``stall`` and ``drop=after``. Every
 answer is the documented envelope ``{"code", "message", "request_id", "data"}`` (except an
-injected ``html`` gateway page).
+injected ``html`` gateway page, and the plain 408 for a body that did not arrive within ``body_timeout``).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ._errors import ApiError, echo, success
 from ._faults import Fault, FaultConfig, FaultInjector
 from ._http import (
     JSON,
+    BodyTimeout,
     DroppedResponse,
     NoAnswer,
     base_url,
@@ -45,6 +46,7 @@ from ._http import (
     header_text,
     raw_path,
     read_body,
+    request_timeout,
 )
 from ._images import ImageCache, ImageRequest
 from ._rules import task_spec
@@ -142,6 +144,10 @@ class Emulator:
             # nothing wrong on this side. One line, no traceback.
             logger.debug("%s request: the client disconnected before sending its body; no answer", request.method)
             return NoAnswer()
+        except BodyTimeout as timeout:
+            # A slow client (a body sent a byte at a time): 408 and the connection closed; one line, no traceback.
+            logger.debug("%s request: its body did not arrive within %g s; 408", request.method, timeout.seconds)
+            return request_timeout(timeout)
         if fault.stall:
             # Handled (a create did create its task), but the answer comes late: past a client's read timeout.
             await anyio.sleep(fault.stall)
@@ -154,7 +160,7 @@ class Emulator:
         return response
 
     async def _dispatch(self, request: Request, fault: Fault) -> Response:
-        body = await read_body(request)
+        body = await read_body(request, self.config.body_timeout)
         try:
             matched = self.spec.validate_request(
                 request.method,

@@ -7,8 +7,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
+import anyio
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from ._constants import MAX_BODY_BYTES, MAX_HOST_CHARS
@@ -67,18 +68,41 @@ class DroppedResponse(Response):
         raise ConnectionDropped("connection dropped by fault injection")
 
 
-async def read_body(request: Request) -> bytes:
+class BodyTimeout(Exception):
+    """The request body did not arrive within its deadline (``body_timeout``): a slow client."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(timeout_message("body", seconds))
+        self.seconds = seconds
+
+
+def timeout_message(part: str, seconds: float) -> str:
+    """What a 408 says: which part of the request did not arrive in time, and the limit."""
+    return f"Request Timeout: the request {part} did not arrive within {seconds:g} s\n"
+
+
+def request_timeout(error: BodyTimeout) -> Response:
+    """408, then the connection is closed: the rest of the body is not waited for."""
+    return PlainTextResponse(str(error), status_code=408, headers={"Connection": "close"})
+
+
+async def read_body(request: Request, body_timeout: float) -> bytes:
+    """The whole body, at most MAX_BODY_BYTES (400/1200 beyond), within ``body_timeout`` seconds from this
+    first read (else BodyTimeout)."""
     declared = request.headers.get("content-length", "")
     # ASCII and short before int(): "²" passes isdigit(), and int() refuses more than 4300 digits.
     if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > MAX_BODY_BYTES):
         raise ApiError(400, 1200, f"body: larger than {MAX_BODY_BYTES} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise ApiError(400, 1200, f"body: larger than {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
+    with anyio.move_on_after(body_timeout * 1000) as deadline:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise ApiError(400, 1200, f"body: larger than {MAX_BODY_BYTES} bytes")
+            chunks.append(chunk)
+    if deadline.cancelled_caught:
+        raise BodyTimeout(body_timeout)
     return b"".join(chunks)
 
 

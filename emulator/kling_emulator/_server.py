@@ -14,8 +14,9 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from ._app import create_app
-from ._constants import LOGGER_NAME
+from ._constants import DEFAULT_HEAD_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LOGGER_NAME
 from ._errors import ConnectionDropped
+from ._timeouts import slow_client_protocol
 
 #: How long run_emulator waits for the server to start, and to stop.
 STARTUP_TIMEOUT = 10.0
@@ -58,7 +59,13 @@ def _base_url(sock: socket.socket) -> str:
 
 @contextmanager
 def run_emulator(
-    app: ASGIApp | None = None, *, host: str = "127.0.0.1", port: int = 0, **options: Any
+    app: ASGIApp | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    head_timeout: float = DEFAULT_HEAD_TIMEOUT,
+    **options: Any,
 ) -> Iterator[str]:
     """Serve the emulator in a background thread; yields its base URL, e.g. ``http://127.0.0.1:54321``.
 
@@ -66,16 +73,23 @@ def run_emulator(
     bound before the thread starts, so the URL is valid as soon as it is yielded; the server
     stops (and the thread ends) when the block exits.
 
+    Slow clients: a connection that sends no byte of a request for ``idle_timeout`` seconds (from its
+    opening, or from the end of an answer) is closed; a request head not complete ``head_timeout`` seconds
+    after its first byte answers 408 and is closed. The body's limit is the app's (``body_timeout``).
+
         with run_emulator(processing_after=0.1, succeed_after=0.3) as base_url:
             ...
     """
+    protocol = slow_client_protocol(idle_timeout=idle_timeout, head_timeout=head_timeout)
     if app is None:
         app = create_app(**options)
     elif options:
         raise TypeError("pass either an app or options for create_app, not both")
     sock = _bind(host, port)
     _quiet_drops()
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        app, http=protocol, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=1
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="kling-emulator", daemon=True)
     thread.start()
@@ -95,8 +109,17 @@ def run_emulator(
         sock.close()
 
 
-def serve(app: ASGIApp, *, host: str, port: int, log_level: str = "info") -> None:
-    """Serve ``app`` in the foreground until interrupted (Ctrl-C)."""
+def serve(
+    app: ASGIApp,
+    *,
+    host: str,
+    port: int,
+    log_level: str = "info",
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    head_timeout: float = DEFAULT_HEAD_TIMEOUT,
+) -> None:
+    """Serve ``app`` in the foreground until interrupted (Ctrl-C); the limits are :func:`run_emulator`'s."""
+    protocol = slow_client_protocol(idle_timeout=idle_timeout, head_timeout=head_timeout)
     _quiet_drops()
     # The emulator's own lines (tasks created, callbacks skipped or failed) beside uvicorn's.
     emulator_logger = logging.getLogger(LOGGER_NAME)
@@ -105,4 +128,4 @@ def serve(app: ASGIApp, *, host: str, port: int, log_level: str = "info") -> Non
         handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
         emulator_logger.addHandler(handler)
     emulator_logger.setLevel(log_level.upper())
-    uvicorn.run(app, host=host, port=port, log_level=log_level, lifespan="on")
+    uvicorn.run(app, host=host, port=port, http=protocol, log_level=log_level, lifespan="on")

@@ -61,13 +61,14 @@ class RequestOptions:
     ``timeout`` replaces the client's for this request (an ``httpx.Timeout``, seconds, or None for no limit);
     ``extra_headers`` and ``extra_query`` are added to the request's own (and win over them); ``extra_body``
     is merged into the JSON body after the documented fields, so a field this client does not know yet can be
-    sent today.
+    sent today; ``extensions`` are httpx request extensions (a transport's or an event hook's per-request data).
     """
 
     timeout: Any = UNSET
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, Any] | None = None
     extra_body: Mapping[str, Any] | None = None
+    extensions: Mapping[str, Any] | None = None
 
 
 def apply_request_options(kwargs: dict[str, Any], options: "RequestOptions | None") -> dict[str, Any]:
@@ -85,6 +86,8 @@ def apply_request_options(kwargs: dict[str, Any], options: "RequestOptions | Non
         if body is not None and not isinstance(body, dict):
             raise ValueError("extra_body needs a JSON object body")
         kwargs["json"] = {**(body or {}), **options.extra_body}
+    if options.extensions:
+        kwargs["extensions"] = {**kwargs.get("extensions", {}), **options.extensions}
     return kwargs
 
 

@@ -12,6 +12,7 @@ from http import HTTPStatus
 from typing import Any, TypeVar
 
 import httpx
+import kling_auth
 from kling_api import errors as api_errors
 from kling_api.models import (
     CreatedImageTask,
@@ -31,6 +32,7 @@ from ._errors import (
     KlingError,
     MalformedResponseError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
     ValidationError,
     api_error,
@@ -53,6 +55,11 @@ def error_from_exception(error: BaseException) -> KlingError | None:
         converted = _error_from_status(error.status_code, error.content, error.problem)
         converted._retry_after = retry_after_seconds(error.headers)
         return converted
+    if isinstance(error, kling_auth.AnswerTooLargeError):
+        return ResponseTooLargeError(str(error), http_status=error.status, limit=error.limit)
+    if isinstance(error, httpx.DecodingError):
+        # An encoding we did not ask for, or a body that is not the gzip/deflate it claims to be.
+        return MalformedResponseError(api_errors.redact(str(error)), http_status=0)
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(f"no answer in time ({type(error).__name__})")
     if isinstance(error, httpx.TransportError):

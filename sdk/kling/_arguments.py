@@ -10,6 +10,7 @@ import math
 import os
 import warnings
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,8 +18,8 @@ import kling_spec
 from kling_api.models import CreateImageTaskRequest, ImageTask, ImageTaskCallback
 from kling_api.types import UNSET, Unset
 
-from ._constants import DEFAULT_WAIT_DEADLINE
-from ._core import CallOptions
+from ._constants import DEFAULT_WAIT_DEADLINE, DOWNLOAD_DEADLINE_SECONDS
+from ._core import CallOptions, longest
 from ._errors import ValidationError
 from ._requests import build_create_request, check_task_id, with_external_task_id
 
@@ -117,12 +118,30 @@ def task_id(value: object) -> str:
     return check_task_id(value, "task_id")
 
 
-def download_arguments(task: object, directory: object) -> tuple[ImageTask, str | os.PathLike[str]]:
+def download_arguments(task: object, directory: object) -> tuple[ImageTask, Path]:
+    """The task and the folder to save into: ``~`` expanded to the home folder (explicitly: a folder named ``~``
+    is never created), an empty path or one holding NUL refused."""
     if not isinstance(task, ImageTask):
         raise ValidationError("task", f"must be an ImageTask (from get, wait or generate), got {type(task).__name__}")
     if not isinstance(directory, str | os.PathLike):
         raise ValidationError("directory", f"must be a folder path, got {type(directory).__name__}")
-    return task, directory
+    text = os.fspath(directory)
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError("directory", 'is empty: name the folder to save into ("." for the current one)')
+    if "\0" in text:
+        raise ValidationError("directory", "holds a NUL character, which no file system takes")
+    try:
+        return task, Path(text).expanduser()
+    except RuntimeError:  # no home folder to expand ~ into
+        raise ValidationError("directory", "starts with ~ but this user has no home folder") from None
+
+
+def seconds_per_image(timeout: object) -> float | None:
+    """A download's ``timeout``: how long each image may take (seconds, an httpx.Timeout's longest part, None)."""
+    if isinstance(timeout, Unset):
+        return DOWNLOAD_DEADLINE_SECONDS
+    check_http_timeout(timeout)
+    return longest(timeout)  # type: ignore[arg-type]
 
 
 def callback_task_id(callback: object) -> str:

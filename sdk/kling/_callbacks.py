@@ -95,11 +95,25 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _check_depth(value: Any) -> None:
-    """Refuses nesting deeper than CALLBACK_MAX_DEPTH, iteratively (a self-containing mapping ends here too)."""
+def _check_shape(value: Any) -> None:
+    """Refuses nesting deeper than CALLBACK_MAX_DEPTH, and a body whose JSON would be over CALLBACK_MAX_BYTES, for
+    JSON already parsed (a framework's dict) as for bytes: a lower bound of its JSON size is summed as it is
+    walked, so a 200 MB string or a million images is refused after at most CALLBACK_MAX_BYTES of work.
+    Iterative (a self-containing mapping ends here too)."""
     pending: list[tuple[Any, int]] = [(value, 1)]
+    size = 0
     while pending:
         item, depth = pending.pop()
+        if isinstance(item, str):
+            size += len(item) + 2
+        elif isinstance(item, Mapping):
+            size += 2 + sum(len(key) + 4 if isinstance(key, str) else 6 for key in item)
+        elif isinstance(item, list | tuple):
+            size += 1 + 2 * len(item)  # brackets and commas, and each item at least one character
+        else:
+            size += 1
+        if size > CALLBACK_MAX_BYTES:
+            _refuse(f"is over {CALLBACK_MAX_BYTES} bytes as JSON")
         if isinstance(item, Mapping):
             children: list[Any] = list(item.values())
         elif isinstance(item, list | tuple):
@@ -169,7 +183,7 @@ def parse_callback(
         _refuse(f"must be bytes, str or a mapping, got {type(body).__name__}")
     if not isinstance(data, Mapping):
         _refuse(f"must be a JSON object, got {type(data).__name__}")
-    _check_depth(data)
+    _check_shape(data)
     try:
         # A plain JSON copy of what a framework handed us: no NaN, no objects JSON cannot carry.
         data = json.loads(json.dumps(dict(data), allow_nan=False))

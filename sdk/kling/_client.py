@@ -122,6 +122,7 @@ class _BaseKling:
             strict_capabilities=strict_capabilities,
             download_schemes=frozenset({"https", scheme}),
             pools=_Pools(download_args),
+            timeout=httpx.Timeout(timeout) if isinstance(timeout, int | float) else timeout,
         )
 
     @property

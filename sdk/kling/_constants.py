@@ -50,6 +50,8 @@ DOWNLOAD_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 DOWNLOAD_MAX_REDIRECTS: Final = 5
 #: A generated image is a few MB; anything far larger is refused mid-stream.
 DOWNLOAD_MAX_BYTES: Final = 64 * 1024 * 1024
+#: Each image must arrive within this long, redirects included, whatever the server trickles (download(timeout=)).
+DOWNLOAD_DEADLINE_SECONDS: Final = 300.0
 
 # --- Batches -------------------------------------------------------------------------------------------------
 #: Concurrency slots generate_many() uses by default (a task holds ``n`` of them).

@@ -9,15 +9,17 @@ generated client and the download pools (``_Pools``); closing any of them closes
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from kling_api import AuthenticatedClient
 from kling_api.types import UNSET, RequestOptions, Unset
+from kling_auth import DEADLINE_EXTENSION, bound_httpx_client
 
-from ._constants import DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_REDIRECTS
+from ._constants import DEFAULT_TIMEOUT, DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_REDIRECTS
 from ._retry import Timing
 
 
@@ -33,6 +35,9 @@ class CallOptions:
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, Any] | None = None
     extra_body: Mapping[str, Any] | None = None
+    #: A ``time.monotonic()`` instant each request of the call must end by, whatever its timeout (a wait's
+    #: deadline cuts the poll in flight this way).
+    deadline: float | None = None
 
     def over(self, defaults: CallOptions) -> CallOptions:
         """These options, falling back to ``defaults`` (a client's ``with_options``) for what they leave unset."""
@@ -41,19 +46,36 @@ class CallOptions:
             extra_headers={**(defaults.extra_headers or {}), **(self.extra_headers or {})} or None,
             extra_query={**(defaults.extra_query or {}), **(self.extra_query or {})} or None,
             extra_body=self.extra_body,
+            deadline=self.deadline,
         )
 
-    def for_request(self, *, with_body: bool = False) -> RequestOptions | None:
-        """The generated client's RequestOptions for one request (the body fields only for a request that has one)."""
-        extra_body = self.extra_body if with_body else None
-        if isinstance(self.timeout, Unset) and not (self.extra_headers or self.extra_query or extra_body):
-            return None
+    def queries(self) -> CallOptions:
+        """These options for the queries of a call (a create's lookups, a generate's polls): no body fields."""
+        return dataclasses.replace(self, extra_body=None)
+
+    def for_request(self, deadline: float | None, *, with_body: bool = False) -> RequestOptions:
+        """The generated client's RequestOptions for one request ending by ``deadline`` (the body fields only for
+        a request that has one)."""
         return RequestOptions(
-            timeout=self.timeout, extra_headers=self.extra_headers, extra_query=self.extra_query, extra_body=extra_body
+            timeout=self.timeout,
+            extra_headers=self.extra_headers,
+            extra_query=self.extra_query,
+            extra_body=self.extra_body if with_body else None,
+            extensions={DEADLINE_EXTENSION: deadline},
         )
 
 
 NO_OPTIONS = CallOptions()
+
+
+def longest(timeout: httpx.Timeout | float | None) -> float | None:
+    """The longest part of an HTTP timeout (the whole request's bound); None when any part is unlimited."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, int | float):
+        return float(timeout)
+    parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    return None if None in parts else max(p for p in parts if p is not None)
 
 
 @dataclass
@@ -61,17 +83,21 @@ class _Pools:
     """The download clients, created on the first download; shared by a client and its ``with_options`` copies."""
 
     args: dict[str, Any]
+    #: An image may be this large (received and decoded): the download clients read under this cap.
+    max_bytes: int = DOWNLOAD_MAX_BYTES
     sync: httpx.Client | None = None
     async_: httpx.AsyncClient | None = None
 
     def sync_client(self) -> httpx.Client:
         if self.sync is None:
             self.sync = httpx.Client(**self.args)
+            bound_httpx_client(self.sync, max_bytes=self.max_bytes)
         return self.sync
 
     def async_client(self) -> httpx.AsyncClient:
         if self.async_ is None:
             self.async_ = httpx.AsyncClient(**self.args)
+            bound_httpx_client(self.async_, max_bytes=self.max_bytes)
         return self.async_
 
 
@@ -88,6 +114,18 @@ class ClientCore:
     defaults: CallOptions = NO_OPTIONS
     download_max_bytes: int = DOWNLOAD_MAX_BYTES
     download_max_redirects: int = DOWNLOAD_MAX_REDIRECTS
+    #: The client's HTTP timeout: each request ends within its longest value, whatever the server trickles.
+    timeout: httpx.Timeout | None = field(default_factory=lambda: DEFAULT_TIMEOUT)
+
+    def deadline(self, options: CallOptions) -> float | None:
+        """When a request of a call must end (``time.monotonic()``): its timeout's longest value from now, or
+        the call's own deadline if sooner; None without any limit."""
+        timeout = self.timeout if isinstance(options.timeout, Unset) else options.timeout
+        total = longest(timeout)
+        ends = None if total is None else time.monotonic() + total
+        if options.deadline is None:
+            return ends
+        return options.deadline if ends is None else min(ends, options.deadline)
 
     def options(self, call: CallOptions) -> CallOptions:
         """A call's options over the client's defaults."""

@@ -21,21 +21,25 @@ are written once, as a flow (``download_flow``, see ``_effects``), for the sync 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Final
 
 import httpx
+import kling_auth
+import kling_spec
 from kling_api.models import ImageTask, TaskStatus
 from kling_api.types import Unset
 
-from ._constants import DOWNLOAD_MAX_NAME_LENGTH
+from ._constants import DOWNLOAD_DEADLINE_SECONDS, DOWNLOAD_MAX_NAME_LENGTH
 from ._effects import CloseStream, Flow, OpenStream, ReadChunk, Stream
-from ._errors import DownloadError
+from ._errors import DownloadError, MalformedResponseError, inert
 
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE: Final = b"\xff\xd8\xff"
@@ -43,6 +47,8 @@ _SNIFF_BYTES: Final = len(_PNG_SIGNATURE)
 _UNSAFE_NAME_CHARS: Final = re.compile(r"[^A-Za-z0-9._-]")
 _CONTENT_LENGTH: Final = re.compile(r"[0-9]{1,19}")
 _URL_TEXT_LIMIT: Final = 200
+#: Hex characters of the id's hash appended to a file stem when the id had to be cleaned.
+_ID_HASH_CHARS: Final = 10
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,16 @@ class _PlannedImage:
 
 
 def safe_file_stem(task_id: str) -> str:
-    """``task_id`` made safe as the start of a file name: ``[A-Za-z0-9._-]`` only, no leading dot, bounded."""
+    """``task_id`` made safe as the start of a file name: ``[A-Za-z0-9._-]`` only, no leading dot, bounded.
+
+    An id that had to change gets a short hash of the original appended, so two ids never share a name
+    (``a/b`` and ``a?b`` both clean to ``a_b``: their files are ``a_b-<hash>-0.png``, each its own).
+    """
     stem = _UNSAFE_NAME_CHARS.sub("_", task_id).lstrip(".")[:DOWNLOAD_MAX_NAME_LENGTH]
-    return stem or "task"
+    if stem == task_id:
+        return stem
+    digest = hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()[:_ID_HASH_CHARS]
+    return f"{stem or 'task'}-{digest}"
 
 
 def redact_url(url: httpx.URL | str) -> str:
@@ -88,6 +101,14 @@ def _parse_url(raw: str, allowed_schemes: frozenset[str]) -> httpx.URL:
     return url
 
 
+def _image_limits() -> tuple[int, int]:
+    """(most images in one task, highest image number), as the spec states them (``n`` and ``index`` bounds)."""
+    schemas = kling_spec.load_spec().document["components"]["schemas"]
+    most = int(schemas["CreateImageTaskRequest"]["properties"]["n"]["maximum"])
+    highest = int(schemas["ImageResult"]["properties"]["index"]["maximum"])
+    return most, highest
+
+
 def _plan(task: ImageTask, *, watermark: bool, allowed_schemes: frozenset[str]) -> list[_PlannedImage]:
     """What to fetch and under which name; refuses (before any request) a task with nothing safe to fetch."""
     stem = safe_file_stem(task.task_id)
@@ -97,9 +118,22 @@ def _plan(task: ImageTask, *, watermark: bool, allowed_schemes: frozenset[str]) 
     images = [] if isinstance(task.task_result, Unset) else task.task_result.images
     if isinstance(images, Unset) or not images:
         raise DownloadError(what, "the task succeeded but lists no images")
-    # The API numbers images 0-9; its number names the file when the numbers are sane, else the position does.
+    # What the spec allows a task to hold, checked before a file is written: a hostile answer listing a
+    # thousand images must not become a thousand files.
+    most, highest = _image_limits()
+    if len(images) > most:
+        raise MalformedResponseError(
+            f"task {stem} lists {len(images)} images; a task holds at most {most}", http_status=200
+        )
+    for image in images:
+        if not 0 <= image.index <= highest:
+            raise MalformedResponseError(
+                f"task {stem} numbers an image {inert(image.index, 40)}; images are numbered 0 to {highest}",
+                http_status=200,
+            )
+    # The API numbers images 0-9; its number names the file when the numbers are distinct, else the position does.
     numbers = [image.index for image in images]
-    numbers_ok = all(type(n) is int and 0 <= n < 1000 for n in numbers) and len(set(numbers)) == len(numbers)
+    numbers_ok = len(set(numbers)) == len(numbers)
     planned: list[_PlannedImage] = []
     for position, image in enumerate(images):
         if watermark:
@@ -126,6 +160,10 @@ def _prepare_folder(directory: str | os.PathLike[str]) -> Path:
 
 def _transport_reason(error: httpx.HTTPError) -> str:
     # A fixed phrase per kind: httpx messages may quote a Location header, query string and all.
+    if isinstance(error, kling_auth.AnswerTooLargeError):
+        return f"the image is over the {error.limit}-byte limit (received or decoded)"
+    if isinstance(error, httpx.DecodingError):
+        return "the image's Content-Encoding could not be decoded"
     if isinstance(error, httpx.TooManyRedirects):
         return "too many redirects"
     if isinstance(error, httpx.TimeoutException):
@@ -253,18 +291,27 @@ def download_flow(
     allowed_schemes: frozenset[str],
     max_bytes: int,
     max_redirects: int,
+    seconds_per_image: float | None = DOWNLOAD_DEADLINE_SECONDS,
 ) -> Flow[list[Path]]:
-    """Saves every image of a succeeded task into ``directory`` (created if missing); the paths, in order."""
+    """Saves every image of a succeeded task into ``directory`` (created if missing); the paths, in order.
+
+    Each image, redirects included, must arrive within ``seconds_per_image`` (None: no limit)."""
     planned = _plan(task, watermark=watermark, allowed_schemes=allowed_schemes)
     folder = _prepare_folder(directory)
     paths: list[Path] = []
     for image in planned:
-        paths.append((yield from _download_one(image, folder, allowed_schemes, max_bytes, max_redirects)))
+        deadline = None if seconds_per_image is None else time.monotonic() + seconds_per_image
+        paths.append((yield from _download_one(image, folder, allowed_schemes, max_bytes, max_redirects, deadline)))
     return paths
 
 
 def _download_one(
-    image: _PlannedImage, folder: Path, allowed_schemes: frozenset[str], max_bytes: int, max_redirects: int
+    image: _PlannedImage,
+    folder: Path,
+    allowed_schemes: frozenset[str],
+    max_bytes: int,
+    max_redirects: int,
+    deadline: float | None,
 ) -> Flow[Path]:
     url: httpx.URL | None = _parse_url(image.url, allowed_schemes)
     request: httpx.Request | None = None
@@ -272,7 +319,7 @@ def _download_one(
     while True:
         shown = redact_url(request.url if request is not None else url or "")
         try:
-            stream: Stream = yield OpenStream(url=url, request=request)
+            stream: Stream = yield OpenStream(url=url, request=request, deadline=deadline)
         except httpx.HTTPError as error:
             raise DownloadError(shown, _transport_reason(error)) from error
         # An error from here on leaves the stream open: the driver closes what a flow leaves open.

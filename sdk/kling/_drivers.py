@@ -7,12 +7,16 @@ own rules, e.g. a download removes its temporary file). Streams a flow leaves op
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
+from kling_auth import DEADLINE_EXTENSION
 
 from ._constants import DOWNLOAD_CHUNK_SIZE
 from ._core import ClientCore
@@ -60,11 +64,21 @@ class _SyncStream:
 class _AsyncStream:
     response: httpx.Response
     chunks: AsyncIterator[bytes]
+    deadline: float | None = None
 
 
 def _request(effect: OpenStream, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
-    """A redirect's next request as httpx built it, or a GET of the URL with the download client's defaults."""
-    return effect.request or http.build_request("GET", effect.url or "")
+    """A redirect's next request as httpx built it (its deadline carried over), or a GET of the URL with the
+    download client's defaults and the image's deadline."""
+    extensions = {DEADLINE_EXTENSION: effect.deadline}
+    return effect.request or http.build_request("GET", effect.url or "", extensions=extensions)
+
+
+def _deadline(deadline: float | None) -> contextlib.AbstractAsyncContextManager[object]:
+    """The async driver's bound on an effect: the whole of it ends by ``deadline`` (``time.monotonic()``)."""
+    if deadline is None:
+        return contextlib.nullcontext()
+    return asyncio.timeout(asyncio.get_running_loop().time() + (deadline - time.monotonic()))
 
 
 S = TypeVar("S", _SyncStream, _AsyncStream)
@@ -130,6 +144,23 @@ async def run_async(flow: Flow[T], core: ClientCore) -> T:
 
 
 async def _perform_async(effect: Effect, core: ClientCore, streams: list[_AsyncStream]) -> Any:
+    try:
+        async with _deadline(_deadline_of(effect)):
+            return await _perform_async_once(effect, core, streams)
+    except TimeoutError:
+        # asyncio.timeout's own: the same error a sync client's socket deadline gives, for the flow to convert.
+        raise httpx.ReadTimeout("the request's deadline passed") from None
+
+
+def _deadline_of(effect: Effect) -> float | None:
+    if isinstance(effect, Call | OpenStream):
+        return effect.deadline
+    if isinstance(effect, ReadChunk):
+        return getattr(effect.stream, "deadline", None)
+    return None  # a sleep, a callback, closing a stream: never cut
+
+
+async def _perform_async_once(effect: Effect, core: ClientCore, streams: list[_AsyncStream]) -> Any:
     if isinstance(effect, Call):
         return await effect.endpoint.asyncio_detailed(client=core.api, **effect.kwargs)
     if isinstance(effect, Sleep):
@@ -140,7 +171,8 @@ async def _perform_async(effect: Effect, core: ClientCore, streams: list[_AsyncS
     if isinstance(effect, OpenStream):
         http = core.pools.async_client()
         response = await http.send(_request(effect, http), stream=True, follow_redirects=False)
-        return _opened(streams, _AsyncStream(response, response.aiter_bytes(DOWNLOAD_CHUNK_SIZE)))
+        chunks = response.aiter_bytes(DOWNLOAD_CHUNK_SIZE)
+        return _opened(streams, _AsyncStream(response, chunks, effect.deadline))
     if isinstance(effect, ReadChunk):
         assert isinstance(effect.stream, _AsyncStream)
         return await anext(effect.stream.chunks, None)

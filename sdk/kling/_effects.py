@@ -25,6 +25,8 @@ class Call:
 
     endpoint: Any
     kwargs: Mapping[str, Any]
+    #: When the request must have ended (``time.monotonic()``), whatever the server trickles; None: no limit.
+    deadline: float | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class OpenStream:
 
     url: httpx.URL | None = None
     request: httpx.Request | None = None
+    #: When this image's answer must have ended (``time.monotonic()``); None: no limit.
+    deadline: float | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@
     │   ├── RateLimitError                  429: 1302, 1303 (retryable)
     │   ├── ServerError                     5xx: 5000, 5001, 5002, and any 5xx (an HTML 502 page too; retryable)
     │   └── MalformedResponseError          the answer is not what the spec promises (not JSON, wrong
-    │                                       shape or types, undocumented status): .http_status, .body_excerpt
+    │       │                               shape or types, undocumented status, more images than a task
+    │       │                               can hold): .http_status, .body_excerpt
+    │       └── ResponseTooLargeError       the answer is over the size cap (received or decoded): .limit
     ├── TaskError                           .task_id
     │   ├── TaskFailedError                 the task ended `failed`: .task (ImageTask), .task_status_msg
     │   └── TaskTimeoutError                the wait's deadline passed: .task_id, .last_status
@@ -43,6 +45,10 @@ test checks. An undocumented code maps by its HTTP status: 400 -> InvalidRequest
 403 -> PermissionDeniedError, 404 -> NotFoundError, 5xx -> ServerError; any other status (including a 429
 with an unknown code: that status mixes account, permission and rate-limit families) -> plain APIError.
 Any 5xx status is a retryable ServerError whatever its code. No message ever carries a secret or a token.
+
+What a server says reaches users inert: its ``message``, ``request_id`` and a task's ``task_status_msg`` are
+made one line, their control characters escaped (``\x1b``, ``\n``), and cut at SERVER_TEXT_MAX_CHARS
+(``inert``); the text as the server sent it (tokens redacted) stays on ``raw_message`` / ``raw_task_status_msg``.
 """
 
 from __future__ import annotations
@@ -59,6 +65,20 @@ from kling_api.errors import redact
 if TYPE_CHECKING:
     from kling_api.models import ImageTask
     from kling_spec import DocumentedError
+
+
+#: Server text in a message, a repr or a log line is cut to this many characters (the full text stays on the error).
+SERVER_TEXT_MAX_CHARS = 300
+
+
+def inert(text: object, limit: int = SERVER_TEXT_MAX_CHARS) -> str:
+    """Server text made safe to show: one line, control characters escaped, at most ``limit`` characters (then
+    the number left out). A forged log line, a terminal escape or a 50 MB message cannot pass through."""
+    value = text if isinstance(text, str) else str(text)
+    shown = value[:limit]
+    if not shown.isprintable():
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)
+    return shown if len(value) <= limit else f"{shown}... ({len(value) - limit} more characters)"
 
 
 class KlingError(Exception):
@@ -112,11 +132,12 @@ class APIError(KlingError):
         request_id: str | None = None,
         retryable: bool | None = None,
     ) -> None:
-        # The server's words are repeated, never a token it may have echoed back.
-        self.message = redact(message)
+        # The server's words are repeated, never a token it may have echoed back, and only inert (see inert()).
+        self.raw_message = redact(message)
+        self.message = inert(self.raw_message)
         self.http_status = http_status
         self.code = code
-        self.request_id = request_id
+        self.request_id = None if request_id is None else inert(request_id, 100)
         if retryable is not None:
             self.retryable = retryable
         super().__init__(self._describe())
@@ -179,6 +200,15 @@ class MalformedResponseError(APIError):
         return f"malformed answer (HTTP {self.http_status}): {self.message}{excerpt}"
 
 
+class ResponseTooLargeError(MalformedResponseError):
+    """The answer is over the size cap (``limit`` bytes, kling_auth.MAX_ANSWER_BYTES), counted as received or
+    after decoding: it was cut there, and nothing of it is used."""
+
+    def __init__(self, message: str, *, http_status: int, limit: int) -> None:
+        self.limit = limit
+        super().__init__(message, http_status=http_status)
+
+
 class TaskError(KlingError):
     """Something about a task, rather than a request."""
 
@@ -191,14 +221,12 @@ class TaskFailedError(TaskError):
     """The task ended ``failed``; ``task_status_msg`` says why (e.g. content moderation)."""
 
     def __init__(self, task: ImageTask) -> None:
-        from kling_api.types import Unset
-
         self.task = task
         # The server's words, never a token it may have echoed back (as APIError.message).
         message = task.task_status_msg
-        self.task_status_msg = (
-            "" if isinstance(message, Unset) else redact(message) if isinstance(message, str) else message
-        )
+        #: The reason as the server wrote it (tokens redacted); ``task_status_msg`` is the inert one.
+        self.raw_task_status_msg = redact(message) if isinstance(message, str) else ""
+        self.task_status_msg = inert(self.raw_task_status_msg)
         reason = self.task_status_msg or "no reason given"
         super().__init__(task.task_id, f"task {task.task_id} failed: {reason}")
 

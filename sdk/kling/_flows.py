@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,14 @@ GENERATIONS = "/v1/images/generations"
 
 def _elapsed_ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
+
+
+def request(
+    core: ClientCore, endpoint: Any, kwargs: dict[str, Any], options: CallOptions, *, with_body: bool = False
+) -> Call:
+    """One request of a call: its endpoint and arguments, its options, and the deadline it must end by."""
+    deadline = core.deadline(options)
+    return Call(endpoint, {**kwargs, "request_options": options.for_request(deadline, with_body=with_body)}, deadline)
 
 
 def exchange(
@@ -109,8 +118,8 @@ def task_path(task_id: str) -> str:
 
 
 def _get_once(core: ClientCore, task_id: str, options: CallOptions, trace: Trace | None) -> Flow[ImageTask]:
-    kwargs = {"task_id": task_id, "request_options": options.for_request()}
-    return exchange("GET", task_path(task_id), Call(get_image_task, kwargs), _answers.image_task, trace)
+    call = request(core, get_image_task, {"task_id": task_id}, options)
+    return exchange("GET", task_path(task_id), call, _answers.image_task, trace)
 
 
 def get_task(core: ClientCore, task_id: str, options: CallOptions, trace: Trace | None = None) -> Flow[ImageTask]:
@@ -122,10 +131,11 @@ def list_tasks(
     core: ClientCore, page: int, page_size: int, options: CallOptions, trace: Trace | None = None
 ) -> Flow[list[ImageTask]]:
     """One page of tasks, retried after a transient failure."""
-    kwargs = {"page_num": page, "page_size": page_size, "request_options": options.for_request()}
+    kwargs = {"page_num": page, "page_size": page_size}
 
     def once() -> Flow[list[ImageTask]]:
-        return exchange("GET", GENERATIONS, Call(list_image_tasks, kwargs), _answers.image_tasks, trace)
+        call = request(core, list_image_tasks, kwargs, options)
+        return exchange("GET", GENERATIONS, call, _answers.image_tasks, trace)
 
     return with_retries("list", once, core, is_retryable_query_error)
 
@@ -172,16 +182,15 @@ def _lookup(core: ClientCore, external_task_id: str, options: CallOptions) -> Fl
 
 def create_task(
     core: ClientCore,
-    request: CreateImageTaskRequest,
+    body: CreateImageTaskRequest,
     external_task_id: str,
     options: CallOptions,
     trace: Trace | None = None,
 ) -> Flow[CreatedImageTask]:
-    """Submit ``request`` (which carries ``external_task_id``): see the module docstring."""
+    """Submit ``body`` (which carries ``external_task_id``): see the module docstring."""
     state = _CreateState(external_task_id)
     # Lookups are queries: the call's headers and timeout apply, its body fields do not.
-    lookup_options = CallOptions(options.timeout, options.extra_headers, options.extra_query)
-    kwargs = {"body": request, "request_options": options.for_request(with_body=True)}
+    lookup_options = options.queries()
 
     def attempt() -> Flow[CreatedImageTask]:
         if state.maybe_created:
@@ -189,9 +198,8 @@ def create_task(
             if found is not None:
                 return found
         try:
-            return (
-                yield from exchange("POST", GENERATIONS, Call(create_image_task, kwargs), _answers.created_task, trace)
-            )
+            call = request(core, create_image_task, {"body": body}, options, with_body=True)
+            return (yield from exchange("POST", GENERATIONS, call, _answers.created_task, trace))
         except KlingError as error:
             if state.lookup_before_giving_up(error):
                 found = yield from _lookup(core, external_task_id, lookup_options)
@@ -219,8 +227,11 @@ def wait_for_task(
     retry budget, decides when to give up."""
     plan = WaitPlan(task_id, deadline, core.timing.clock())
     while True:
+        # The poll in flight ends by the wait's deadline too, whatever the HTTP timeout.
+        left = max(deadline - (core.timing.clock() - plan.started), 0.0)
+        poll = dataclasses.replace(options, deadline=time.monotonic() + left)
         try:
-            task = yield from _get_once(core, task_id, options, trace)
+            task = yield from _get_once(core, task_id, poll, trace)
         except KlingError as error:
             plan.missed_poll(error, is_retryable_query_error(error))
         else:
@@ -236,7 +247,7 @@ def wait_for_task(
 
 def generate_task(
     core: ClientCore,
-    request: CreateImageTaskRequest,
+    body: CreateImageTaskRequest,
     external_task_id: str,
     deadline: float,
     on_update: Callable[[ImageTask], object] | None,
@@ -244,6 +255,5 @@ def generate_task(
     trace: Trace | None = None,
 ) -> Flow[ImageTask]:
     """Create, then wait: the succeeded task."""
-    created = yield from create_task(core, request, external_task_id, options, trace)
-    poll_options = CallOptions(options.timeout, options.extra_headers, options.extra_query)
-    return (yield from wait_for_task(core, created.task_id, deadline, on_update, poll_options, trace))
+    created = yield from create_task(core, body, external_task_id, options, trace)
+    return (yield from wait_for_task(core, created.task_id, deadline, on_update, options.queries(), trace))

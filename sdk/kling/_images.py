@@ -86,7 +86,7 @@ class _Flows:
         )
         return generate_task(self._core, request, external_task_id, seconds, on_update, options, _TRACE.get())
 
-    def _download(self, task: object, directory: object, watermark: bool) -> Flow[_Paths]:
+    def _download(self, task: object, directory: object, watermark: bool, timeout: object) -> Flow[_Paths]:
         checked_task, folder = _arguments.download_arguments(task, directory)
         return download_flow(
             checked_task,
@@ -95,6 +95,7 @@ class _Flows:
             allowed_schemes=self._core.download_schemes,
             max_bytes=self._core.download_max_bytes,
             max_redirects=self._core.download_max_redirects,
+            seconds_per_image=_arguments.seconds_per_image(timeout),
         )
 
     def _batch(
@@ -217,9 +218,17 @@ class Images(_Flows):
         options = self._options(UNSET, extra_headers, extra_query, extra_body)
         return run(self._generate(prompt, deadline, timeout, on_update, options, fields), self._core)
 
-    def download(self, task: ImageTask, directory: str | os.PathLike[str], *, watermark: bool = False) -> _Paths:
-        """Save the task's images into ``directory``: the files' paths, in image order."""
-        return run(self._download(task, directory, watermark), self._core)
+    def download(
+        self,
+        task: ImageTask,
+        directory: str | os.PathLike[str],
+        *,
+        watermark: bool = False,
+        timeout: float | httpx.Timeout | Unset | None = UNSET,
+    ) -> _Paths:
+        """Save the task's images into ``directory`` (``~`` expanded): the files' paths, in image order. Each image
+        must arrive within ``timeout`` seconds (default 300), whatever the server trickles."""
+        return run(self._download(task, directory, watermark, timeout), self._core)
 
     def generate_many(
         self,
@@ -329,9 +338,16 @@ class AsyncImages(_Flows):
         options = self._options(UNSET, extra_headers, extra_query, extra_body)
         return await run_async(self._generate(prompt, deadline, timeout, on_update, options, fields), self._core)
 
-    async def download(self, task: ImageTask, directory: str | os.PathLike[str], *, watermark: bool = False) -> _Paths:
-        """Save the task's images into ``directory``: the files' paths, in image order."""
-        return await run_async(self._download(task, directory, watermark), self._core)
+    async def download(
+        self,
+        task: ImageTask,
+        directory: str | os.PathLike[str],
+        *,
+        watermark: bool = False,
+        timeout: float | httpx.Timeout | Unset | None = UNSET,  # noqa: ASYNC109 - an HTTP timeout
+    ) -> _Paths:
+        """Save the task's images into ``directory``: see :meth:`Images.download`."""
+        return await run_async(self._download(task, directory, watermark, timeout), self._core)
 
     async def generate_many(
         self,

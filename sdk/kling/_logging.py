@@ -11,6 +11,7 @@ import os
 import sys
 
 from ._constants import LOG_LEVEL_ENV, LOGGER_NAME
+from ._errors import inert
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -34,8 +35,10 @@ def configure_from_env() -> None:
 
 
 def log_response(method: str, path: str, status: int | None, request_id: str | None, elapsed_ms: float) -> None:
+    # The request id is the server's text: made inert (one line, escaped, cut) before it reaches a log line.
+    shown = None if request_id is None else inert(request_id, 100)
     logger.info(
-        "%s %s -> %s request_id=%s %.0f ms", method, path, status if status is not None else "-", request_id, elapsed_ms
+        "%s %s -> %s request_id=%s %.0f ms", method, path, status if status is not None else "-", shown, elapsed_ms
     )
 
 

@@ -17,7 +17,7 @@ from kling._retry import Timing
 from kling_spec import Spec, load_spec
 from PIL import Image
 
-from contract_tests.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
+from testsupport.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
 
 SPEC: Spec = load_spec()
 Flavor = Literal["sync", "async"]

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.spec_mock import SpecMock
+from testsupport.spec_mock import SpecMock
 
 from ._helpers import SPEC, AnyKling, FakeTime, Flavor, close, make_client
 

@@ -24,7 +24,7 @@ from kling_api.models import (
     WatermarkInfo,
 )
 
-from contract_tests.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
+from testsupport.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
 
 from ._helpers import CREATE_TASK, GET_TASK, SPEC, AnyKling, b64, call, image_file_bytes, sent_bodies
 

@@ -15,7 +15,7 @@ import pytest
 from kling_api.models import ImageTask, TaskStatus
 from kling_emulator import Emulator, create_app, run_emulator
 
-from contract_tests.spec_mock import ACCESS_KEY, SECRET_KEY, SpecMock
+from testsupport.spec_mock import ACCESS_KEY, SECRET_KEY, SpecMock
 
 from ._helpers import (
     CREATE_TASK,

@@ -7,7 +7,7 @@ import pytest
 from kling import Kling, ValidationError
 from kling_spec import load_spec
 
-from contract_tests.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
+from testsupport.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
 
 
 def test_headers_and_cookies_in_httpx_args_reach_every_request() -> None:

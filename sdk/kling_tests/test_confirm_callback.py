@@ -9,7 +9,7 @@ from kling import AsyncKling, Kling, ValidationError, parse_callback
 from kling_api.models import TaskStatus
 from kling_spec import load_spec
 
-from contract_tests.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
+from testsupport.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
 
 SPEC = load_spec()
 

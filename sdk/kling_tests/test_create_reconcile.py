@@ -14,7 +14,7 @@ import kling
 import pytest
 from kling_emulator import FAULT_HEADER, Emulator, create_app, run_emulator
 
-from contract_tests.spec_mock import ACCESS_KEY, SECRET_KEY, SpecMock
+from testsupport.spec_mock import ACCESS_KEY, SECRET_KEY, SpecMock
 
 from ._helpers import (
     CREATE_TASK,

@@ -1,5 +1,6 @@
 """The error tree: every documented code maps to its family's class, retried as the spec says, through the SDK as a
-user meets it.
+user meets it; and what each error says and carries, word for word: the text a user reads in a traceback and the
+attributes a program reads.
 
 The codes, their HTTP statuses, families and retry advice are data in the spec (``x-kling-errors``), read through
 ``kling_spec``: these tests check that the SDK derives its classes and ``retryable`` from that data (and follows it
@@ -19,16 +20,18 @@ import kling
 import kling._errors
 import kling_auth
 import pytest
-from kling._errors import _FAMILY_CLASSES, api_error, derive_error_maps, error_class_for
+from kling._errors import _FAMILY_CLASSES, api_error, derive_error_maps, error_class_for, is_retryable
+from kling_api.models import ImageTask, TaskStatus
 from kling_spec import DocumentedError, Spec, documented_errors, error_families
 
-from contract_tests.spec_mock import SpecMock
+from testsupport.spec_mock import SpecMock
 
-from ._helpers import GET_TASK, SPEC, AnyKling, call, checked, error_body
+from ._helpers import GET_TASK, SPEC, AnyKling, call, checked, error_body, example
 
 TABLE = documented_errors()
 ROWS = list(TABLE.values())
 IDS = [str(row.code) for row in ROWS]
+TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhIn0.c2lnbmF0dXJl"
 
 
 def codes_of(cls: type[kling.APIError], table: Mapping[int, DocumentedError] = TABLE) -> set[int]:
@@ -38,6 +41,9 @@ def codes_of(cls: type[kling.APIError], table: Mapping[int, DocumentedError] = T
 def family_retryable(cls: type[kling.APIError]) -> bool:
     """What the class's default ``retryable`` must be: every documented code of its family is retryable."""
     return all(TABLE[code].retryable for code in codes_of(cls))
+
+
+# -- the spec's table: a class per family, the retry advice, read at the first error ---------------------------
 
 
 def test_each_family_of_the_spec_has_a_class_of_its_own() -> None:
@@ -145,6 +151,62 @@ def test_the_spec_is_read_at_the_first_error_not_at_import() -> None:
     assert done.stdout.split() == [_FAMILY_CLASSES[TABLE[1303].family].__name__, str(TABLE[1303].retryable)]
 
 
+# -- codes and statuses the table does not have ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (400, kling.InvalidRequestError),
+        (401, kling.AuthenticationError),
+        (403, kling.PermissionDeniedError),
+        (404, kling.NotFoundError),
+        (429, kling.APIError),  # that status mixes account, permission and rate families: no guess
+        (500, kling.ServerError),
+        (503, kling.ServerError),
+        (418, kling.APIError),
+    ],
+)
+def test_an_unknown_code_maps_by_http_status(status: int, expected: type[kling.APIError]) -> None:
+    assert error_class_for(status, 1999) is expected
+    assert api_error(status, 1999, "new", None).retryable is (status >= 500)
+
+
+def test_a_5xx_is_a_retryable_server_error_whatever_its_code() -> None:
+    error = api_error(502, 1201, "odd", None)
+    assert type(error) is kling.ServerError
+    assert error.retryable
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "cls", "retryable"),
+    [
+        (500, 1201, kling.ServerError, True),  # any 5xx is the server failing, whatever its code
+        (500, None, kling.ServerError, True),
+        (499, None, kling.APIError, False),
+        (499, 5000, kling.ServerError, True),  # documented code, undocumented status
+        (200, 1302, kling.RateLimitError, True),
+        (400, 1201, kling.InvalidRequestError, False),
+        (400, 9999, kling.InvalidRequestError, False),
+        (404, None, kling.NotFoundError, False),
+        (429, 9999, kling.APIError, False),
+        (429, 1101, kling.AccountError, False),
+    ],
+)
+def test_api_error_picks_the_class_and_the_retry_advice(
+    status: int, code: int | None, cls: type[kling.APIError], retryable: bool
+) -> None:
+    assert error_class_for(status, code) is cls
+    assert is_retryable(status, code) is retryable
+    error = api_error(status, code, "why", "req-3")
+    assert type(error) is cls
+    assert (error.http_status, error.code, error.message, error.request_id) == (status, code, "why", "req-3")
+    assert error.retryable is retryable
+
+
+# -- the docstrings say what the data says ---------------------------------------------------------------------
+
+
 _CODES = re.compile(r"\b(\d{4})(?:-(\d{4}))?\b")
 
 
@@ -172,28 +234,17 @@ def test_the_docs_check_sees_a_wrong_code() -> None:
     assert codes_written("401: 1000-1004; 429: 1304 (HTTP 502)") == {1000, 1001, 1002, 1003, 1004, 1304}
 
 
-@pytest.mark.parametrize(
-    ("status", "expected"),
-    [
-        (400, kling.InvalidRequestError),
-        (401, kling.AuthenticationError),
-        (403, kling.PermissionDeniedError),
-        (404, kling.NotFoundError),
-        (429, kling.APIError),  # that status mixes account, permission and rate families: no guess
-        (500, kling.ServerError),
-        (503, kling.ServerError),
-        (418, kling.APIError),
-    ],
-)
-def test_an_unknown_code_maps_by_http_status(status: int, expected: type[kling.APIError]) -> None:
-    assert error_class_for(status, 1999) is expected
-    assert api_error(status, 1999, "new", None).retryable is (status >= 500)
+def test_the_tree_is_written_out_in_the_module_docstring() -> None:
+    import kling._errors as module
+
+    doc = module.__doc__ or ""
+    public = [name for name in kling.__all__ if name.endswith("Error")]
+    assert public
+    for name in public:
+        assert name in doc, name
 
 
-def test_a_5xx_is_a_retryable_server_error_whatever_its_code() -> None:
-    error = api_error(502, 1201, "odd", None)
-    assert type(error) is kling.ServerError
-    assert error.retryable
+# -- what each error says and carries, word for word -----------------------------------------------------------
 
 
 def test_missing_keys_are_a_kling_error_and_still_the_auth_plugins_error() -> None:
@@ -205,11 +256,62 @@ def test_missing_keys_are_a_kling_error_and_still_the_auth_plugins_error() -> No
     assert "KLING_SECRET_KEY" in str(raised.value)
 
 
+def test_a_validation_error_names_the_field_and_the_rule() -> None:
+    error = kling.ValidationError("n", "must be between 1 and 9")
+    assert (error.field, error.rule) == ("n", "must be between 1 and 9")
+    assert str(error) == "n: must be between 1 and 9"
+    # Without a field, the rule alone.
+    bare = kling.ValidationError("", "give a prompt or a reference image")
+    assert (bare.field, bare.rule) == ("", "give a prompt or a reference image")
+    assert str(bare) == "give a prompt or a reference image"
+
+
+def test_an_api_error_says_status_code_message_and_request_id() -> None:
+    full = kling.InvalidRequestError("bad n", http_status=400, code=1201, request_id="req-1")
+    assert str(full) == "HTTP 400, code 1201: bad n (request_id req-1)"
+    assert (full.message, full.http_status, full.code, full.request_id) == ("bad n", 400, 1201, "req-1")
+    # Without a code or a request id, nothing stands in for them.
+    assert str(kling.APIError("teapot", http_status=418)) == "HTTP 418: teapot"
+    assert str(kling.APIError("teapot", http_status=418, request_id="")) == "HTTP 418: teapot"
+
+
+def test_an_api_error_never_repeats_a_token_the_server_echoed() -> None:
+    error = kling.AuthenticationError(f"bad token Bearer {TOKEN}", http_status=401, code=1002)
+    assert TOKEN not in str(error)
+    assert error.message == "bad token [redacted]"
+
+
+def test_a_malformed_answer_says_so_with_the_start_of_the_body() -> None:
+    error = kling.MalformedResponseError(
+        "not JSON", http_status=200, body_excerpt="<html>oops", code=5, request_id="req-2"
+    )
+    assert str(error) == "malformed answer (HTTP 200): not JSON; body starts '<html>oops'"
+    assert (error.http_status, error.code, error.request_id, error.body_excerpt) == (200, 5, "req-2", "<html>oops")
+    assert error.retryable is False
+    plain = kling.MalformedResponseError("empty body", http_status=502)
+    assert str(plain) == "malformed answer (HTTP 502): empty body"
+    assert plain.body_excerpt == ""
+    assert (plain.code, plain.request_id, plain.retryable) == (None, None, False)
+
+
+def test_a_malformed_answers_excerpt_never_carries_a_token() -> None:
+    error = kling.MalformedResponseError("odd", http_status=200, body_excerpt=f'{{"echo": "{TOKEN}"}}')
+    assert TOKEN not in str(error)
+    assert error.body_excerpt == '{"echo": "[redacted]"}'
+
+
+def _task(**fields: object) -> ImageTask:
+    values: dict[str, object] = {
+        "task_id": "t-1",
+        "task_status": TaskStatus.FAILED,
+        "created_at": 1,
+        "updated_at": 2,
+        **fields,
+    }
+    return ImageTask(**values)  # type: ignore[arg-type]
+
+
 def test_task_errors_carry_what_the_caller_needs() -> None:
-    from kling_api.models import ImageTask
-
-    from ._helpers import example
-
     failed = ImageTask.from_dict(example(GET_TASK, 200, "failed")["data"])
     error = kling.TaskFailedError(failed)
     assert (error.task_id, error.task, error.task_status_msg) == (
@@ -224,11 +326,40 @@ def test_task_errors_carry_what_the_caller_needs() -> None:
     assert "processing" in str(timeout)
 
 
-def test_the_tree_is_written_out_in_the_module_docstring() -> None:
-    import kling._errors as module
+def test_a_failed_task_says_why_or_that_no_reason_was_given() -> None:
+    error = kling.TaskFailedError(_task(task_status_msg="Failure to pass the risk control system"))
+    assert str(error) == "task t-1 failed: Failure to pass the risk control system"
+    assert error.task_id == "t-1"
+    assert error.task.task_id == "t-1"
+    assert error.task_status_msg == "Failure to pass the risk control system"
+    silent = kling.TaskFailedError(_task())
+    assert silent.task_status_msg == ""
+    assert str(silent) == "task t-1 failed: no reason given"
+    empty = kling.TaskFailedError(_task(task_status_msg=""))
+    assert str(empty) == "task t-1 failed: no reason given"
+    # A null reason that slipped past the parser is not a crash.
+    null = kling.TaskFailedError(_task(task_status_msg=None))
+    assert null.task_status_msg == ""
+    assert str(null) == "task t-1 failed: no reason given"
 
-    doc = module.__doc__ or ""
-    public = [name for name in kling.__all__ if name.endswith("Error")]
-    assert public
-    for name in public:
-        assert name in doc, name
+
+def test_a_failed_tasks_reason_never_repeats_a_token() -> None:
+    error = kling.TaskFailedError(_task(task_status_msg=f"rejected Bearer {TOKEN}"))
+    assert error.task_status_msg == "rejected [redacted]"
+    assert TOKEN not in str(error)
+
+
+def test_a_wait_timeout_says_the_last_status_and_how_long() -> None:
+    error = kling.TaskTimeoutError("t-2", "processing", 299.6)
+    assert (error.task_id, error.last_status, error.waited_seconds) == ("t-2", "processing", 299.6)
+    assert str(error) == (
+        "task t-2 still processing after waiting 300 s (it may still finish: wait for it again, or query it later)"
+    )
+    unseen = kling.TaskTimeoutError("t-3", None, 5)
+    assert str(unseen).startswith("task t-3 still unknown after waiting 5 s (")
+
+
+def test_a_download_error_names_the_url_and_the_reason() -> None:
+    error = kling.DownloadError("https://cdn.example/a.png", "not an image")
+    assert (error.url, error.reason) == ("https://cdn.example/a.png", "not an image")
+    assert str(error) == "cannot download https://cdn.example/a.png: not an image"

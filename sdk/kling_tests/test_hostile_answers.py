@@ -3,7 +3,8 @@ nothing written outside the target folder, no half-written file.
 
 Already covered elsewhere, not repeated here: a truncated, empty, HTML or deeply nested answer to ``get``
 (test_client.py BROKEN), hostile URLs, redirect loops, size caps and dropped streams in the downloader itself
-(test_download.py), broken callbacks (test_callbacks.py). Here: the same families on the other operations,
+(test_download.py), broken callbacks (test_callbacks.py), the exact error and text each kind of answer gives
+(test_answers.py). Here: the same families on the other operations,
 answers of 10 MB, integers of thousands of digits, and downloads of what a hostile ``get`` answered, end to end
 through ``client.images.get`` then ``client.images.download``.
 
@@ -24,7 +25,7 @@ import httpx
 import kling
 import pytest
 
-from contract_tests.spec_mock import BASE_URL, SpecMock
+from testsupport.spec_mock import BASE_URL, SpecMock
 
 from ._helpers import (
     CREATE_TASK,

@@ -16,7 +16,7 @@ import kling
 import pytest
 from kling_api.models import ImageTask
 
-from contract_tests.spec_mock import SpecMock
+from testsupport.spec_mock import SpecMock
 
 from ._helpers import (
     CREATE_TASK,

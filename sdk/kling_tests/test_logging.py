@@ -9,7 +9,7 @@ import httpx
 import pytest
 from kling._logging import configure_from_env
 
-from contract_tests.spec_mock import SECRET_KEY, SpecMock
+from testsupport.spec_mock import SECRET_KEY, SpecMock
 
 from ._helpers import (
     CREATE_TASK,

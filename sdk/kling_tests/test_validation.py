@@ -9,7 +9,7 @@ import kling
 import pytest
 from kling_api.models import AspectRatio, CreateImageTaskRequest, ModelName, WatermarkInfo
 
-from contract_tests.spec_mock import SpecMock
+from testsupport.spec_mock import SpecMock
 
 from ._helpers import CREATE_TASK, AnyKling, b64, call, image_file_bytes, sent_bodies
 

@@ -16,7 +16,7 @@ from kling._constants import (
 from kling._wait import next_poll_delay
 from kling_api.models import ImageTask, TaskStatus
 
-from contract_tests.spec_mock import SpecMock
+from testsupport.spec_mock import SpecMock
 
 from ._helpers import GET_TASK, AnyKling, FakeTime, call, checked, example, make_client, operations, task_answer
 

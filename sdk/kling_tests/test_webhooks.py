@@ -39,7 +39,7 @@ from kling_spec import load_spec
 from starlette.datastructures import Headers as StarletteHeaders
 
 # The publisher's test vector (Callback Protocol page, "Webhook Signature"). The guard in
-# contract_tests/secret_guard.py looks for both secrets (and their Base64 and decoded keys) in logs and files.
+# testsupport/secret_guard.py looks for both secrets (and their Base64 and decoded keys) in logs and files.
 WEBHOOK_SECRET = "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXR0ZXN0c2VjcmV0MTI="
 VECTOR_ID = "9876543210"
 VECTOR_TIMESTAMP = 1781080794  # 2026-06-10 08:39:54 UTC

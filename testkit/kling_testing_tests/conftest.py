@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from kling_testing import KlingEmulator
 
-from contract_tests.secret_guard import register_secret
+from testsupport.secret_guard import register_secret
 
 
 class _GuardedEmulator(KlingEmulator):

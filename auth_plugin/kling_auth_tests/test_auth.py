@@ -1,10 +1,17 @@
-"""kling_auth: the documented JWT recipe, token caching, re-signing, and keeping secrets secret."""
+"""kling_auth: the documented JWT recipe, token caching, re-signing, keeping secrets secret, and what the plugin
+tells a user, exactly: the text of each refusal (read to fix one's keys or clock), the second at which ``nbf`` and
+``exp`` fall with and without leeway, the second at which a cached token is signed again, and the arguments that
+``verify_authorization`` and ``KlingAuth`` pass on."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import math
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -15,6 +22,7 @@ from kling_api.models import ErrorResponse, ImageTaskResponse
 from kling_auth import (
     DEFAULT_BASE_URL,
     BadSignatureError,
+    Credentials,
     InvalidClaimsError,
     KlingAuth,
     MalformedTokenError,
@@ -24,16 +32,21 @@ from kling_auth import (
     TokenNotYetValidError,
     _token,
     authenticated_client,
+    resolve_credentials,
     sign_token,
+    token_from_authorization,
     verify_authorization,
     verify_token,
 )
 from kling_auth import _auth as auth_module
+from kling_auth._token import is_unix_time
 
-from .spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
+from testsupport.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
 
 NOW = 1_767_225_600  # 2026-01-01T00:00:00Z
 TASK_ID = "783510947463159851"
+#: The latest Unix time a token may carry (9999-12-31T23:59:59Z).
+MAX_UNIX_TIME = 253_402_300_799
 
 
 class FakeClock:
@@ -70,6 +83,12 @@ def test_token_follows_the_documented_recipe() -> None:
     assert claims == {"iss": ACCESS_KEY, "exp": NOW + 1800, "nbf": NOW - 5}  # whole seconds
 
 
+def test_a_token_signed_without_a_clock_uses_the_current_time() -> None:
+    before = int(time.time())
+    claims = verify_token(sign_token(ACCESS_KEY, SECRET_KEY), SECRET_KEY)
+    assert before + 1800 <= claims["exp"] <= int(time.time()) + 1800
+
+
 @pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_every_request_carries_a_valid_bearer_token(spec: Any, mode: str) -> None:
     mock = SpecMock(spec, now=NOW)  # verifies signature, claims and "Bearer <jwt>" on every request
@@ -101,6 +120,21 @@ async def test_token_is_reused_then_resigned_before_expiry(spec: Any) -> None:
     assert first == second
     assert third != second
     assert verify_token(third, SECRET_KEY, now=clock.now)["exp"] == NOW + 1800 - 299 + 1800
+
+
+def test_the_token_is_resigned_at_the_exact_second_the_margin_starts() -> None:
+    clock = FakeClock(float(NOW))
+    auth = KlingAuth(ACCESS_KEY, SECRET_KEY, clock=clock)
+    first = auth.token()
+    clock.now = NOW + 1800 - 300 - 1
+    assert auth.token() == first
+    clock.now = NOW + 1800 - 300
+    assert verify_token(auth.token(), SECRET_KEY, now=clock.now)["exp"] == NOW + 1800 - 300 + 1800
+
+
+def test_a_zero_refresh_margin_is_allowed_and_the_lifetime_is_used() -> None:
+    auth = KlingAuth(ACCESS_KEY, SECRET_KEY, clock=FakeClock(), refresh_margin=0, lifetime=600)
+    assert verify_token(auth.token(), SECRET_KEY, now=NOW)["exp"] == NOW + 600
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -192,6 +226,20 @@ async def test_a_401_is_resent_at_most_once(spec: Any, mode: str, example: str, 
     assert isinstance(response.parsed, ErrorResponse)
     assert response.parsed.code == code
     assert len(mock.raw_requests) == attempts
+
+
+@pytest.mark.parametrize("body", [b"[1004]", b'{"code": 1004.0, "message": "expired"}', b'"1004"'])
+def test_a_401_without_a_readable_integer_code_is_not_resent(body: bytes) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(401, content=body)
+
+    auth = KlingAuth(ACCESS_KEY, SECRET_KEY)
+    with httpx.Client(transport=httpx.MockTransport(handler), auth=auth) as client:
+        assert client.get("https://api.example/x").status_code == 401
+    assert len(sent) == 1
 
 
 def test_token_cache_is_thread_safe(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -303,11 +351,26 @@ async def test_secrets_stay_out_of_reprs_logs_and_errors(spec: Any, caplog: pyte
 # -- local verification ----------------------------------------------------------------------
 
 
+OTHER_SECRET_KEY = "another-secret-key-of-32-bytes-or-more!!"
+#: What a byte that is not UTF-8 in the environment becomes: a lone surrogate.
+BAD_UTF8_ACCESS_KEY = "access\udc80key"
+BAD_UTF8_SECRET_KEY = "secret\udc80key-0123456789abcdef0123456789"
+
+
 def _forged(payload: dict[str, Any], *, key: str = SECRET_KEY, algorithm: str = "HS256", **headers: Any) -> str:
     return jwt.encode(payload, key, algorithm=algorithm, headers=headers or None)
 
 
+def _raw_jwt(payload: bytes) -> str:
+    """A correctly signed token whose payload PyJWT's own encoder would refuse to build."""
+    return jwt.PyJWS().encode(payload, SECRET_KEY, algorithm="HS256", headers={"typ": "JWT"})
+
+
 GOOD = {"iss": ACCESS_KEY, "exp": NOW + 1800, "nbf": NOW - 5}
+
+
+def _claims(**changes: object) -> dict[str, object]:
+    return {**GOOD, **changes}
 
 
 @pytest.mark.parametrize(
@@ -315,7 +378,7 @@ GOOD = {"iss": ACCESS_KEY, "exp": NOW + 1800, "nbf": NOW - 5}
     [
         (sign_token(ACCESS_KEY, SECRET_KEY, now=NOW - 1800), TokenExpiredError, "expired"),
         (sign_token(ACCESS_KEY, SECRET_KEY, now=NOW + 60), TokenNotYetValidError, "not valid yet"),
-        (_forged(GOOD, key="another-secret-key-of-32-bytes-or-more!!"), BadSignatureError, "signature"),
+        (_forged(GOOD, key=OTHER_SECRET_KEY), BadSignatureError, "signature"),
         (_forged(GOOD, algorithm="HS512"), InvalidClaimsError, "alg='HS512'"),
         (_forged(GOOD, typ="JWS"), InvalidClaimsError, "typ='JWS'"),
         (_forged({"exp": NOW + 1800, "nbf": NOW - 5}), InvalidClaimsError, "'iss'"),
@@ -333,6 +396,62 @@ def test_verify_token_says_why_a_token_is_refused(token: str, error: type[Except
 def test_verify_token_accepts_a_fresh_token() -> None:
     claims = verify_token(sign_token(ACCESS_KEY, SECRET_KEY, now=NOW), SECRET_KEY, access_key=ACCESS_KEY, now=NOW)
     assert claims["iss"] == ACCESS_KEY
+
+
+def test_verification_uses_the_given_time_not_the_machines() -> None:
+    # Signed for a time an hour ahead of the machine's clock: valid at that time, whatever the real clock says.
+    later = int(time.time()) + 3600
+    assert verify_token(sign_token(ACCESS_KEY, SECRET_KEY, now=later), SECRET_KEY, now=later)["iss"] == ACCESS_KEY
+
+
+@pytest.mark.parametrize(
+    ("claims", "leeway", "valid"),
+    [
+        (_claims(nbf=NOW), 0, True),  # valid from the very second of nbf
+        (_claims(nbf=NOW + 1), 0, False),
+        (_claims(nbf=NOW + 10), 10, True),  # leeway forgives a clock that is behind
+        (_claims(nbf=NOW + 11), 10, False),
+        (_claims(exp=NOW), 0, False),  # expired at the very second of exp
+        (_claims(exp=NOW + 1), 0, True),
+        (_claims(exp=NOW - 10), 10, False),
+        (_claims(exp=NOW + 5), 10, True),  # leeway never turns a valid token into an expired one
+        (_claims(exp=NOW - 9), 10, True),
+    ],
+)
+def test_time_limits_fall_on_the_exact_second(claims: dict[str, object], leeway: int, valid: bool) -> None:
+    header = f"Bearer {_forged(claims)}"
+    if valid:
+        assert verify_authorization(header, SECRET_KEY, now=NOW, leeway=leeway)["iss"] == ACCESS_KEY
+    else:
+        with pytest.raises((TokenExpiredError, TokenNotYetValidError)):
+            verify_authorization(header, SECRET_KEY, now=NOW, leeway=leeway)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, True),
+        (1.5, True),
+        (MAX_UNIX_TIME, True),
+        (MAX_UNIX_TIME + 1, False),
+        (-1, False),
+        (True, False),
+        ("1700000000", False),
+        (math.nan, False),
+        (math.inf, False),
+        (10**400, False),
+    ],
+)
+def test_only_finite_times_from_1970_to_9999_count_as_unix_times(value: object, expected: bool) -> None:
+    assert is_unix_time(value) is expected
+
+
+def test_verify_authorization_checks_the_access_key_and_defaults_to_no_leeway() -> None:
+    header = f"Bearer {_forged(_claims(exp=NOW))}"
+    with pytest.raises(TokenExpiredError):
+        verify_authorization(header, SECRET_KEY, now=NOW)
+    with pytest.raises(InvalidClaimsError):
+        verify_authorization(f"Bearer {_forged(_claims())}", SECRET_KEY, access_key="someone-else", now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -355,3 +474,152 @@ def test_authorization_header_must_be_bearer_and_one_space(
         verify_authorization(value, SECRET_KEY, now=NOW)
     assert caught.value.api_code == api_code  # type: ignore[attr-defined]
     assert verify_authorization(f"Bearer {valid}", SECRET_KEY, now=NOW)["iss"] == ACCESS_KEY
+
+
+@pytest.mark.parametrize("header", ["Bearer ", "Bearer  abc", "Bearer abc ", "bearer abc", "Bearer\tabc"])
+def test_a_malformed_bearer_header_is_refused(header: str) -> None:
+    with pytest.raises(MalformedTokenError):
+        token_from_authorization(header)
+
+
+# -- what each refusal says, word for word ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: sign_token("", SECRET_KEY, now=NOW),
+            MissingCredentialsError,
+            "access_key and secret_key must both be non-empty to sign a token",
+        ),
+        (
+            lambda: sign_token(ACCESS_KEY, "", now=NOW),
+            MissingCredentialsError,
+            "access_key and secret_key must both be non-empty to sign a token",
+        ),
+        (
+            lambda: sign_token(BAD_UTF8_ACCESS_KEY, SECRET_KEY, now=NOW),
+            MissingCredentialsError,
+            "access_key is not valid text (it holds a byte that is not UTF-8: check $KLING_ACCESS_KEY or the argument)",
+        ),
+        (
+            lambda: sign_token(ACCESS_KEY, BAD_UTF8_SECRET_KEY, now=NOW),
+            MissingCredentialsError,
+            "secret_key is not valid text (it holds a byte that is not UTF-8: check $KLING_SECRET_KEY or the argument)",
+        ),
+        (
+            lambda: sign_token(ACCESS_KEY, SECRET_KEY, now=math.nan),
+            ValueError,
+            f"the clock gave nan: a token needs a Unix time from 0 to {MAX_UNIX_TIME}",
+        ),
+        (
+            lambda: sign_token(ACCESS_KEY, SECRET_KEY, now=NOW, lifetime=MAX_UNIX_TIME),
+            ValueError,
+            f"lifetime={MAX_UNIX_TIME}, not_before=5 give exp out of range",
+        ),
+        (
+            lambda: verify_token(_forged(_claims()), ""),
+            MissingCredentialsError,
+            "secret_key is empty: cannot verify a token",
+        ),
+        (
+            lambda: verify_token(_forged(_claims()), BAD_UTF8_SECRET_KEY),
+            MissingCredentialsError,
+            "secret_key is not valid text (it holds a byte that is not UTF-8: check $KLING_SECRET_KEY or the argument)",
+        ),
+        (lambda: verify_token("", SECRET_KEY), MalformedTokenError, "the token is empty"),
+        (
+            lambda: verify_token("not-a-jwt", SECRET_KEY),
+            MalformedTokenError,
+            "the token is not a JWT (expected three base64url parts)",
+        ),
+        (
+            lambda: verify_token(_forged(_claims(), key=OTHER_SECRET_KEY), SECRET_KEY, now=NOW),
+            BadSignatureError,
+            "the token signature does not match the secret key",
+        ),
+        (
+            # A readable header and a good signature over a payload that is not JSON.
+            lambda: verify_token(_raw_jwt(b"not json"), SECRET_KEY, now=NOW),
+            MalformedTokenError,
+            "the token is not a valid JWT",
+        ),
+        (
+            lambda: verify_token(_forged(_claims(iat="yesterday")), SECRET_KEY, now=NOW),
+            InvalidClaimsError,
+            "the token claims are invalid (InvalidIssuedAtError)",
+        ),
+        (
+            lambda: verify_token(_forged(_claims(iss="")), SECRET_KEY, now=NOW),
+            InvalidClaimsError,
+            "the 'iss' claim must be the access key",
+        ),
+        (
+            lambda: verify_token(_raw_jwt(json.dumps(_claims(iss=123)).encode()), SECRET_KEY, now=NOW),
+            InvalidClaimsError,
+            "the 'iss' claim must be the access key",
+        ),
+        (
+            lambda: verify_token(_forged(_claims()), SECRET_KEY, access_key="someone-else", now=NOW),
+            InvalidClaimsError,
+            "the 'iss' claim is not the expected access key",
+        ),
+        (
+            lambda: verify_token(_forged(_claims(exp="soon")), SECRET_KEY, now=NOW),
+            InvalidClaimsError,
+            f"the 'exp' claim must be a Unix time in seconds (a finite number from 0 to {MAX_UNIX_TIME})",
+        ),
+        (
+            lambda: verify_token(_forged(_claims(nbf=NOW + 30)), SECRET_KEY, now=NOW),
+            TokenNotYetValidError,
+            "the token is not valid yet: nbf is 30 s in the future (clock skew?)",
+        ),
+        (
+            lambda: verify_token(_forged(_claims(exp=NOW - 40)), SECRET_KEY, now=NOW),
+            TokenExpiredError,
+            "the token expired 40 s ago: sign a new one",
+        ),
+        (lambda: token_from_authorization(None), MissingAuthorizationError, "the Authorization header is empty"),
+        (
+            lambda: token_from_authorization("Basic abc"),
+            MalformedTokenError,
+            "the Authorization header must be 'Bearer <token>' with exactly one space",
+        ),
+        (
+            lambda: resolve_credentials(None, None),
+            MissingCredentialsError,
+            "Kling API credentials missing: access_key (argument or $KLING_ACCESS_KEY), secret_key (argument or "
+            "$KLING_SECRET_KEY). Create a key pair on the Kling AI website.",
+        ),
+        (
+            lambda: resolve_credentials(None, SECRET_KEY),
+            MissingCredentialsError,
+            "Kling API credentials missing: access_key (argument or $KLING_ACCESS_KEY). Create a key pair on the "
+            "Kling AI website.",
+        ),
+        (
+            lambda: Credentials(123, SECRET_KEY),  # type: ignore[arg-type]
+            MissingCredentialsError,
+            "access_key must be a string, got int",
+        ),
+        (
+            lambda: Credentials(ACCESS_KEY, BAD_UTF8_SECRET_KEY),
+            MissingCredentialsError,
+            "secret_key is not valid text (it holds a byte that is not UTF-8: check $KLING_SECRET_KEY or the argument)",
+        ),
+        (
+            lambda: KlingAuth(ACCESS_KEY, SECRET_KEY, refresh_margin=1800),
+            ValueError,
+            "refresh_margin must be in [0, lifetime=1800), got 1800",
+        ),
+    ],
+)
+def test_each_refusal_says_exactly_what_is_wrong(
+    call: Callable[[], object], error: type[Exception], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KLING_ACCESS_KEY", raising=False)
+    monkeypatch.delenv("KLING_SECRET_KEY", raising=False)
+    with pytest.raises(error) as caught:
+        call()
+    assert str(caught.value) == message

@@ -1,8 +1,9 @@
-"""How every kind of answer becomes a model or the right error, with the status, code, request id, excerpt and
-Retry-After a user reads (kills mutmut's survivors in kling._answers; see scripts/mutation.py).
+"""How every kind of answer becomes a model or the right error (kling._answers), with the status, code, request id,
+excerpt and Retry-After a user reads.
 
 Broken answers are deliberately outside the spec. The last tests call the parsers with models the generated
-client would have refused: the SDK's own checks must hold even if a field slips through."""
+client would have refused: the SDK's own checks must hold even if a field slips through. Broken answers of every
+size to every operation, and downloads of what they say: test_hostile_answers.py."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from kling_api.models import (
 )
 from kling_api.types import UNSET, Response
 
-from contract_tests.spec_mock import SpecMock
+from testsupport.spec_mock import SpecMock
 
 from ._helpers import GET_TASK, LIST_TASKS, AnyKling, FakeTime, call, checked, example, task_answer
 
@@ -50,7 +51,7 @@ def _raw(status: int, body: bytes, headers: dict[str, str] | None = None) -> htt
     return httpx.Response(status, content=body, headers=headers)
 
 
-# -- answers outside the documented statuses, or without the API's envelope ----------------------------
+# -- answers outside the documented statuses, or without the API's envelope ------------------------------------
 
 
 async def test_an_undocumented_status_with_the_envelope_is_read(make: Callable[..., AnyKling], mock: SpecMock) -> None:
@@ -151,7 +152,7 @@ async def test_an_undocumented_4xx_page_is_malformed(make: Callable[..., AnyKlin
     assert (error.http_status, error.body_excerpt) == (418, "<html>teapot</html>")
 
 
-# -- failures before an answer ---------------------------------------------------------------------------
+# -- failures before an answer ---------------------------------------------------------------------------------
 
 
 async def test_a_timeout_names_its_kind(make: Callable[..., AnyKling], mock: SpecMock) -> None:
@@ -168,10 +169,16 @@ async def test_a_connection_failure_names_its_kind_and_never_a_token(
     assert str(error) == "connection failed (ConnectError: proxy refused [redacted])"
 
 
-def test_other_http_failures_name_their_kind_and_never_a_token() -> None:
+def test_an_answer_that_cannot_be_decoded_is_malformed_and_never_shows_a_token() -> None:
     error = _answers.error_from_exception(httpx.DecodingError(f"bad gzip near {TOKEN}"))
+    assert type(error) is kling.MalformedResponseError
+    assert "bad gzip near [redacted]" in str(error)
+
+
+def test_other_http_failures_name_their_kind_and_never_a_token() -> None:
+    error = _answers.error_from_exception(httpx.UnsupportedProtocol(f"no scheme near {TOKEN}"))
     assert type(error) is kling.APIConnectionError
-    assert str(error) == "HTTP failure (DecodingError: bad gzip near [redacted])"
+    assert str(error) == "connection failed (UnsupportedProtocol: no scheme near [redacted])"
 
 
 def test_an_unsendable_url_is_a_validation_error_on_the_url() -> None:
@@ -193,7 +200,7 @@ def test_a_kling_error_passes_through_and_a_bug_is_left_alone() -> None:
     assert _answers.error_from_exception(RuntimeError("bug")) is None
 
 
-# -- success statuses that are not a success ---------------------------------------------------------------
+# -- success statuses that are not a success -------------------------------------------------------------------
 
 
 async def test_a_200_whose_envelope_says_rate_limited_honours_retry_after(
@@ -257,7 +264,7 @@ async def test_a_valid_list_gives_its_tasks(client: AnyKling, mock: SpecMock) ->
     assert [task.task_id for task in tasks] == [task["task_id"] for task in body["data"]]
 
 
-# -- the SDK's own checks, behind the generated parser -----------------------------------------------------
+# -- the SDK's own checks, behind the generated parser ---------------------------------------------------------
 
 
 def _response(parsed: object, content: bytes = b"{}", status: int = 200) -> Response[Any]:

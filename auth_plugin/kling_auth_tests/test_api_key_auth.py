@@ -20,8 +20,8 @@ from kling_auth import (
 )
 from kling_spec import load_spec
 
-from .helpers import MODES, call
-from .spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
+from testsupport.helpers import MODES, call
+from testsupport.spec_mock import ACCESS_KEY, BASE_URL, SECRET_KEY, SpecMock
 
 PLUGIN_API_KEY = "contract-plugin-api-key-0123456789abcdef"
 

@@ -39,7 +39,7 @@ from kling_spec import (
 )
 from PIL import Image
 
-from .spec_mock import ACCESS_KEY, SECRET_KEY, ContractViolation, SpecMock
+from testsupport.spec_mock import ACCESS_KEY, SECRET_KEY, ContractViolation, SpecMock
 
 URL_IMAGE = "https://example.com/reference.png"
 NOW = 1_750_000_000.0

@@ -3,7 +3,8 @@
 The table in ErrorResponse's description and the codes each error response lists are checked against the data
 here, so a change to the data without the prose (or the other way round) fails, with the prose to write.
 What the SDK and the emulator derive from the data is checked in their own tests (sdk/kling_tests/test_errors.py,
-emulator/tests/test_spec_data.py); that the data follows the publisher's docs, in test_doc_coverage.py.
+emulator/kling_emulator_tests/test_spec_data.py); that the data follows the publisher's docs, in
+contract_tests/test_doc_coverage.py.
 """
 
 from __future__ import annotations
