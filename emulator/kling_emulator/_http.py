@@ -95,7 +95,7 @@ async def read_body(request: Request, body_timeout: float) -> bytes:
         raise ApiError(400, 1200, f"body: larger than {MAX_BODY_BYTES} bytes")
     chunks: list[bytes] = []
     size = 0
-    with anyio.move_on_after(body_timeout * 1000) as deadline:
+    with anyio.move_on_after(body_timeout) as deadline:
         async for chunk in request.stream():
             size += len(chunk)
             if size > MAX_BODY_BYTES:

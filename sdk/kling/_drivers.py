@@ -78,7 +78,7 @@ def _deadline(deadline: float | None) -> contextlib.AbstractAsyncContextManager[
     """The async driver's bound on an effect: the whole of it ends by ``deadline`` (``time.monotonic()``)."""
     if deadline is None:
         return contextlib.nullcontext()
-    return asyncio.timeout(asyncio.get_running_loop().time() + (deadline - time.monotonic()))
+    return asyncio.timeout_at(asyncio.get_running_loop().time() + (deadline - time.monotonic()))
 
 
 S = TypeVar("S", _SyncStream, _AsyncStream)

@@ -14,6 +14,7 @@ turns a runaway client into a ``MemoryError`` of its own instead of a burden on 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import json
@@ -95,7 +96,7 @@ class Connection:
             self._buffer += data
         head, self._buffer = self._buffer.split(b"\r\n\r\n", 1)
         lines = head.decode("latin-1").split("\r\n")
-        method, target = (lines[0].split(" ") + ["", ""])[:2]
+        method, target = [*lines[0].split(" "), "", ""][:2]
         headers: dict[str, str] = {}
         for line in lines[1:]:
             name, _, value = line.partition(":")
@@ -155,10 +156,8 @@ class Connection:
                 return
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self._sock.close()
 
 
@@ -374,7 +373,7 @@ class ScriptResult:
     """What :func:`run_client_script` reports (see _SCRIPT)."""
 
     error: str | None
-    mro: list[str]
+    classes: list[str]
     message: str
     limit: int | None
     raised_at: float
@@ -437,7 +436,7 @@ def run_client_script(
     out = json.loads(lines[-1])
     return ScriptResult(
         error=out["error"],
-        mro=out.get("mro", []),
+        classes=out.get("mro", []),
         message=out.get("message", ""),
         limit=out.get("limit"),
         raised_at=out["raised_at"],
