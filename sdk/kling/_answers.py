@@ -29,6 +29,7 @@ from ._errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    AuthenticationError,
     KlingError,
     MalformedResponseError,
     RateLimitError,
@@ -88,6 +89,11 @@ def _error_from_status(status: int, content: bytes, problem: str) -> APIError:
     if status >= 500:
         # An HTML page from a gateway is still the server failing: worth a retry, with its status.
         return ServerError(f"server error without the API's envelope; body starts {excerpt!r}", http_status=status)
+    if status == HTTPStatus.UNAUTHORIZED:
+        # Whatever its body (HTML, nested too deep to read), a 401 means the credentials were refused.
+        return AuthenticationError(
+            f"authentication refused, without the API's envelope; body starts {excerpt!r}", http_status=status
+        )
     return MalformedResponseError(problem, http_status=status, body_excerpt=excerpt)
 
 

@@ -39,7 +39,7 @@ _MAX_HEAD_BYTES: Final = 64 * 1024
 _MAX_REQUEST_BODY_BYTES: Final = 1024 * 1024
 #: What an "endless" body sends at most before it falls silent: far past any cap the tests check, but bounded, so
 #: a client without a cap wastes a known amount of memory and then waits, instead of eating the machine's.
-DEFAULT_SEND_BUDGET: Final = 128 * 1024 * 1024
+DEFAULT_SEND_BUDGET: Final = 256 * 1024 * 1024
 _CHUNK: Final = 64 * 1024
 
 Behaviour = Callable[["Connection"], None]
