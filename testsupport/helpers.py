@@ -1,4 +1,4 @@
-"""Small helpers shared by the contract tests."""
+"""Small helpers for the tests that drive the generated client (contract_tests, kling_auth_tests)."""
 
 from __future__ import annotations
 

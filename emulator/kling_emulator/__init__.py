@@ -18,7 +18,10 @@ has a webhook secret) and injects faults (see :mod:`kling_emulator._faults` for 
 Hostile input gets the documented error envelope, never a 500 or a hang, and memory stays bounded:
 bodies of at most 16 MB, JSON at most 32 levels deep, and two limits of the emulator's own (the spec
 states none): ``external_task_id`` and ``callback_url`` of at most 4096 characters (400/1201 beyond).
-Error messages quote at most 64 characters of an id or header value.
+Error messages quote at most 64 characters of an id or header value. Slow clients are cut (limits in
+``_constants``): a connection idle for 5 s is closed, a request head not complete 10 s after its first byte
+and a body not all there 30 s after the first read are answered 408 and closed (``run_emulator``'s
+``idle_timeout`` and ``head_timeout``, ``create_app``'s ``body_timeout``).
 """
 
 from kling_auth import DEMO_ACCESS_KEY, DEMO_API_KEY, DEMO_SECRET_KEY
