@@ -4,7 +4,11 @@
   limit of the request table (image-endpoints.md §2.1) that is missing from the spec, or differs, fails here;
   so do the response tables (§2.3-2.5), the error table and both auth modes (auth-and-general.md §2-3), the
   legacy callback body (§5.2), the capability map and the price table (capability-and-pricing.md §1, §2, §4)
-  and the retired model names (diff-from-2024.md §A).
+  and the retired model names (diff-from-2024.md §A). The other endpoints (omni-image, multi-image to image,
+  outpainting, AI Multi-Shot, elements: image-endpoints.md §3-§7; the account endpoints: account.md) are
+  checked the same way in test_doc_coverage_endpoints.py, with the parsing helpers of this file; what holds for
+  every operation (the inventory, errors, security, paging, the evidence of every constraint, the rules' quotes,
+  the decisions on the documented contradictions) is checked here, for all of them.
 - Spec to docs: every constraint the spec states (bounds, enums, defaults, formats, patterns, required fields,
   cross-field rules) is either shown in the 2026 docs (``EVIDENCE``, a phrase found there word for word; a
   rule quotes its source) or marked ``x-kling-decision`` in the spec with the project's reason; every
@@ -41,7 +45,36 @@ ENDPOINTS = _read("image-endpoints.md")
 GENERAL = _read("auth-and-general.md")
 CAPABILITIES = _read("capability-and-pricing.md")
 DIFF = _read("diff-from-2024.md")
-OPERATIONS = {"createImageTask", "getImageTask", "listImageTasks"}
+ACCOUNT = _read("account.md")
+#: Every operation of the spec: one create, query and list per task endpoint (image-endpoints.md §0), the element
+#: library's presets and delete, the account endpoints (account.md §0).
+OPERATIONS = {
+    "createImageTask",
+    "getImageTask",
+    "listImageTasks",
+    "createOmniImageTask",
+    "getOmniImageTask",
+    "listOmniImageTasks",
+    "createMultiImageToImageTask",
+    "getMultiImageToImageTask",
+    "listMultiImageToImageTasks",
+    "createExpandImageTask",
+    "getExpandImageTask",
+    "listExpandImageTasks",
+    "createMultiShotTask",
+    "getMultiShotTask",
+    "listMultiShotTasks",
+    "createElementTask",
+    "getElementTask",
+    "listElementTasks",
+    "listPresetElements",
+    "deleteElement",
+    "getAccountCosts",
+    "listBalanceDeductions",
+    "listPackageDeductions",
+}
+#: The operations that page through a list with pageNum and pageSize (image-endpoints.md §1, "List paging").
+LIST_OPERATIONS = sorted(name for name in OPERATIONS if name.startswith("list") and "Deductions" not in name)
 
 # -- reading the docs: sections, markdown tables, `ticked` names --------------------------------------------------
 
@@ -612,27 +645,58 @@ def test_the_list_paging_is_the_documented_one(spec: Spec) -> None:
         )
     )
     assert conventions == listing == {"pageNum": (1, 1, 1000), "pageSize": (30, 1, 500)}
-    _, _, op = spec.operation("listImageTasks")
-    params = {p["name"]: p for p in op["parameters"]}
-    assert set(params) == set(listing)
-    for name, (default, low, high) in listing.items():
-        schema = params[name]["schema"]
-        assert (schema["type"], schema["default"], schema["minimum"], schema["maximum"]) == (
-            "integer",
-            default,
-            low,
-            high,
-        )
-        assert (params[name]["in"], params[name]["required"]) == ("query", False)
+    assert len(LIST_OPERATIONS) == 7
+    for operation_id in LIST_OPERATIONS:
+        method, _, op = spec.operation(operation_id)
+        params = {p["name"]: p for p in op["parameters"]}
+        assert (method, set(params)) == ("GET", set(listing)), operation_id
+        for name, (default, low, high) in listing.items():
+            schema = params[name]["schema"]
+            assert (schema["type"], schema["default"], schema["minimum"], schema["maximum"]) == (
+                "integer",
+                default,
+                low,
+                high,
+            ), (operation_id, name)
+            assert (params[name]["in"], params[name]["required"]) == ("query", False), (operation_id, name)
+
+
+def documented_families() -> list[set[tuple[str, str]]]:
+    """(method, path) of every endpoint the inventories list, by family: each row of image-endpoints.md §0 (each
+    `METHOD /path` of its cells, the element row's list cell holding the presets and the delete too), and the
+    account endpoints of account.md §0 as one."""
+    families: list[set[tuple[str, str]]] = []
+    for row in table(section(ENDPOINTS, "## 0. ")):
+        family: set[tuple[str, str]] = set()
+        for column in ("Create", "Query one", "List"):
+            spans = [span for span in ticked(row[column]) if re.match(r"(GET|POST) /", span)]
+            assert spans, (row["Feature"], column)
+            family |= {_endpoint(span) for span in spans}
+        families.append(family)
+    families.append({_endpoint(ticked(row["Method & path"])[0]) for row in table(section(ACCOUNT, "## 0. "))})
+    return families
+
+
+def _endpoint(span: str) -> tuple[str, str]:
+    method, path = span.split(" ", 1)
+    return method, path
 
 
 def test_the_documented_endpoints_and_domain_are_the_specs(spec: Spec) -> None:
-    row = _row(table(section(ENDPOINTS, "## 0. ")), "Feature", "Text-to-image / image-to-image")
-    documented = {tuple(ticked(row[column])[0].split(" ", 1)) for column in ("Create", "Query one", "List")}
+    families = documented_families()
+    documented = set().union(*families)
+    assert (len(families), len(documented)) == (7, 23)
     # The query's one path slot takes a task_id or an external_task_id; the spec names it after the first.
-    operations = {(method, template.replace("{task_id}", "{id}")) for method, template, _ in spec.operations()}
-    assert operations == documented
+    tags = {(method, template.replace("{task_id}", "{id}")): op["tags"] for method, template, op in spec.operations()}
+    assert set(tags) == documented
     assert {op["operationId"] for _, _, op in spec.operations()} == OPERATIONS
+    # One tag per endpoint family, so the generator makes one module per family (kling_api.api.<tag>).
+    family_tags = []
+    for family in families:
+        (tag,) = {tag for endpoint in family for tag in tags[endpoint]}
+        family_tags.append(tag)
+    assert len(set(family_tags)) == len(families)
+    assert [tag["name"] for tag in spec.document["tags"]] == family_tags
     domain = ticked(_row(table(section(GENERAL, "## 1. ")), "Item", "API base URL")["Value"])[0]
     assert [server["url"] for server in spec.document["servers"]] == [domain]
 
@@ -663,7 +727,12 @@ def test_the_spec_has_no_error_the_docs_lack(spec: Spec) -> None:
         assert set(op["responses"]) - {"200"} == statuses, op["operationId"]
     # The success row: HTTP 200, code 0.
     assert ("200", "0") in {(row["HTTP"], row["Code"]) for row in ERROR_ROWS}
-    for name in ("CreateImageTaskResponse", "ImageTaskResponse", "ImageTaskListResponse"):
+    envelopes = {
+        spec.resolve(op["responses"]["200"])["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+        for _, _, op in spec.operations()
+    }
+    assert len(envelopes) == 13
+    for name in envelopes:
         assert "0 on success" in spec.document["components"]["schemas"][name]["properties"]["code"]["description"]
 
 
@@ -916,7 +985,11 @@ def test_the_price_table_is_the_specs(request_schema: dict[str, Any]) -> None:
 # -- the vendored copies -----------------------------------------------------------------------------------------------
 
 VENDORED = sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
-_NO_SHARED = "run from a checkout without ../shared: the vendored copies can't be compared"
+_NO_SHARED = (
+    "nothing to fix: the publisher's docs are checked from their copies in openapi/source-docs/; this test "
+    "compares those copies with the team's originals in ../shared/api-docs (a folder beside the checkout, "
+    "present in the team's workspace only), and there is no such folder here"
+)
 
 
 def test_both_editions_are_vendored() -> None:
@@ -1034,9 +1107,204 @@ EVIDENCE: dict[tuple[str, str], str] = {
         "required",
     ): "`code` (0 = success), `message`, `request_id` (system-generated, for support), plus `data` on success",
 }
+
+
+def row_line(text: str, starts: str) -> str:
+    """The one markdown table row of ``text`` whose first cell starts with ``starts`` (``"`n`"``), as a phrase."""
+    (line,) = [line for line in text.splitlines() if line.startswith(f"| {starts}")]
+    return normalized(line)
+
+
+def row_lines(text: str, first: str, last: str) -> str:
+    """The table rows of ``text`` from the one starting with ``first`` to the one starting with ``last``, as one
+    phrase (consecutive rows are consecutive text)."""
+    lines = text.splitlines()
+    (start,) = [index for index, line in enumerate(lines) if line.startswith(f"| {first}")]
+    (end,) = [index for index, line in enumerate(lines) if line.startswith(f"| {last}")]
+    assert start <= end
+    return normalized(" ".join(lines[start : end + 1]))
+
+
+def _rows_evidence(schema: str, text: str, keywords: dict[str, tuple[str, ...]]) -> dict[tuple[str, str], str]:
+    """Evidence for a request table: ``{field: keywords}`` -> each (schema.field, keyword) shown by the field's row."""
+    return {
+        (f"{schema}.{field}", keyword): row_line(text, f"`{field}`")
+        for field, kws in keywords.items()
+        for keyword in kws
+    }
+
+
+OMNI_REQUEST = section(ENDPOINTS, "### 3.1 ")
+OMNI_QUERY = section(ENDPOINTS, "### 3.3 ")
+MULTI_REQUEST = section(ENDPOINTS, "### 4.1 ")
+EXPAND_REQUEST = section(ENDPOINTS, "### 5.1 ")
+SHOTS_REQUEST = section(ENDPOINTS, "### 6.1 ")
+SHOTS_ANSWERS = section(ENDPOINTS, "### 6.2 ")
+ELEMENT_REQUEST = section(ENDPOINTS, "### 7.1 ")
+ELEMENT_QUERIES = section(ENDPOINTS, "### 7.2 ")
+COSTS = section(ACCOUNT, "## 1. ")
+BALANCE = section(ACCOUNT, "## 2. ")
+PACKAGE = section(ACCOUNT, "## 3. ")
+_NO_PREFIX = "raw Base64 only — no `data:image/...;base64,` prefix"
+_PAGING = {"pageNum": "`pageNum` int, default 1, range 1–1000", "pageSize": "`pageSize` int, default 30, range 1–500"}
+_BOUNDS = ("minimum", "maximum", "default")
+_N = ("minimum", "maximum", "default")
+_TASK_REQUIRED = "`task_id`, `task_status`, `task_status_msg`"
+
+EVIDENCE.update(
+    {
+        # paging, every list (image-endpoints.md §1)
+        **{
+            (f"{operation}.{name}", keyword): phrase
+            for operation in LIST_OPERATIONS
+            if operation != "listImageTasks"
+            for name, phrase in _PAGING.items()
+            for keyword in _BOUNDS
+        },
+        # every answer's envelope and timestamps (§1)
+        **{
+            (name, "required"): _ENVELOPE
+            for name in (
+                "OmniImageTaskResponse",
+                "OmniImageTaskListResponse",
+                "MultiShotTaskResponse",
+                "MultiShotTaskListResponse",
+                "ElementTaskResponse",
+                "ElementTaskListResponse",
+                "PresetElementTaskListResponse",
+                "DeleteElementResponse",
+                "AccountCostsResponse",
+                "BalanceDeductionsResponse",
+                "PackageDeductionsResponse",
+            )
+        },
+        **{
+            (f"{name}.{field}", "format"): _TIMESTAMPS
+            for name in ("OmniImageTask", "MultiShotTask", "PresetElementTask")
+            for field in ("created_at", "updated_at")
+        },
+        # omni-image (§3)
+        ("OmniModelName", "enum"): row_line(OMNI_REQUEST, "`model_name`"),
+        ("OmniResolution", "enum"): row_line(OMNI_REQUEST, "`resolution`"),
+        ("OmniAspectRatio", "enum"): row_line(OMNI_REQUEST, "`aspect_ratio`"),
+        ("ResultType", "enum"): row_line(OMNI_REQUEST, "`result_type`"),
+        ("SeriesAmountAuto", "enum"): row_line(OMNI_REQUEST, "`series_amount`"),
+        ("OmniImageInput", "required"): "items `{image: string}` (required per item, must not be empty)",
+        ("OmniImageInput.image", "minLength"): "items `{image: string}` (required per item, must not be empty)",
+        ("CreateOmniImageTaskRequest", "required"): row_line(OMNI_REQUEST, "`prompt`"),
+        **_rows_evidence(
+            "CreateOmniImageTaskRequest",
+            OMNI_REQUEST,
+            {
+                "model_name": ("default",),
+                "prompt": ("maxLength",),
+                "image_list": ("maxItems",),
+                "element_list": ("maxItems",),
+                "resolution": ("default",),
+                "result_type": ("default",),
+                "n": _N,
+                "series_amount": ("default", "minimum", "maximum"),
+            },
+        ),
+        ("OmniImageResult", "required"): row_line(OMNI_QUERY, "`task_result.images[]`"),
+        ("OmniImageTask", "required"): row_lines(OMNI_QUERY, _TASK_REQUIRED, "`created_at`, `updated_at`"),
+        # multi-image to image (§4)
+        ("MultiImageModelName", "enum"): row_line(MULTI_REQUEST, "`model_name`"),
+        ("SubjectImage", "required"): row_line(MULTI_REQUEST, "`subject_image_list`"),
+        ("SubjectImage.subject_image", "pattern"): _NO_PREFIX,
+        ("CreateMultiImageToImageTaskRequest.scene_image", "pattern"): _NO_PREFIX,
+        ("CreateMultiImageToImageTaskRequest.style_image", "pattern"): _NO_PREFIX,
+        ("CreateMultiImageToImageTaskRequest", "required"): row_line(MULTI_REQUEST, "`subject_image_list`"),
+        **_rows_evidence(
+            "CreateMultiImageToImageTaskRequest",
+            MULTI_REQUEST,
+            {
+                "model_name": ("default",),
+                "prompt": ("maxLength",),
+                "subject_image_list": ("minItems", "maxItems"),
+                "n": _N,
+                "aspect_ratio": ("default",),
+            },
+        ),
+        # outpainting (§5)
+        ("CreateExpandImageTaskRequest", "required"): row_lines(EXPAND_REQUEST, "`image`", "`right_expansion_ratio`"),
+        ("CreateExpandImageTaskRequest.image", "pattern"): _NO_PREFIX,
+        **_rows_evidence(
+            "CreateExpandImageTaskRequest",
+            EXPAND_REQUEST,
+            {
+                **{
+                    f"{side}_expansion_ratio": ("format", "minimum", "maximum")
+                    for side in ("up", "down", "left", "right")
+                },
+                "prompt": ("maxLength",),
+                "n": _N,
+            },
+        ),
+        # AI Multi-Shot (§6)
+        ("CreateMultiShotTaskRequest", "required"): row_line(SHOTS_REQUEST, "`element_frontal_image`"),
+        ("MultiShotTask", "required"): normalized(SHOTS_ANSWERS.split("\n- ")[2].split(" - What")[0]),
+        ("MultiShotImageResult", "required"): "`{index: int (0–2), url_1: string, url_2: string, url_3: string}`",
+        ("MultiShotImageResult.index", "minimum"): "`{index: int (0–2), url_1: string",
+        ("MultiShotImageResult.index", "maximum"): "`{index: int (0–2), url_1: string",
+        # elements (§7)
+        ("ElementReferenceType", "enum"): row_line(ELEMENT_REQUEST, "`reference_type`"),
+        ("ElementTagId", "enum"): row_line(ELEMENT_REQUEST, "`tag_list`"),
+        ("ElementTag", "required"): row_line(ELEMENT_REQUEST, "`tag_list`"),
+        ("ElementImageList", "required"): row_line(ELEMENT_REQUEST, "`element_image_list`"),
+        ("ElementImageList.refer_images", "minItems"): row_line(ELEMENT_REQUEST, "`element_image_list`"),
+        ("ElementImageList.refer_images", "maxItems"): row_line(ELEMENT_REQUEST, "`element_image_list`"),
+        (
+            "ElementReferVideo",
+            "required",
+        ): "at most 1 video; `.mp4`/`.mov`; 3–8 s; 1080P; 16:9 or 9:16; ≤ 200 MB; `video_url` non-empty",
+        (
+            "ElementReferVideo.video_url",
+            "minLength",
+        ): "at most 1 video; `.mp4`/`.mov`; 3–8 s; 1080P; 16:9 or 9:16; ≤ 200 MB; `video_url` non-empty",
+        ("ElementVideoList.refer_videos", "maxItems"): "`{refer_videos: [{video_url: string}]}`; at most 1 video",
+        ("CreateElementTaskRequest", "required"): row_lines(ELEMENT_REQUEST, "`element_name`", "`reference_type`"),
+        ("CreateElementTaskRequest.element_name", "maxLength"): row_line(ELEMENT_REQUEST, "`element_name`"),
+        ("CreateElementTaskRequest.element_description", "maxLength"): row_line(
+            ELEMENT_REQUEST, "`element_description`"
+        ),
+        ("ElementStatus", "enum"): "`status` (`succeed` normal, `deleted`)",
+        ("Element.element_id", "format"): row_line(section(ENDPOINTS, "## 8. "), "17"),
+        ("PresetElementTask", "required"): row_line(ELEMENT_QUERIES, "Query one"),
+        ("DeleteElementRequest", "required"): "body `{element_id: string}` (required; custom elements only)",
+        # the account (account.md)
+        ("getAccountCosts.start_time", "required"): row_line(COSTS, "`start_time`"),
+        ("getAccountCosts.end_time", "required"): row_line(COSTS, "`end_time`"),
+        ("ResourcePackType", "enum"): row_line(COSTS, "`…resource_pack_type`"),
+        ("ResourcePackStatus", "enum"): row_line(COSTS, "`…status`"),
+        **{
+            (f"ResourcePack.{name}", "format"): row_line(COSTS, f"`…{name}`")
+            for name in ("purchase_time", "effective_time", "invalid_time")
+        },
+        **{
+            (f"{name}.{field}", keyword): row_line(BALANCE, f"`{field}`")
+            for name in ("BalanceDeductionsRequest", "PackageDeductionsRequest")
+            for field, keywords in {
+                "start_time": ("format",),
+                "end_time": ("format",),
+                "limit": ("maximum", "default"),
+            }.items()
+            for keyword in keywords
+        },
+        ("BalanceFilterKey", "enum"): row_line(BALANCE, "`filters[].key`"),
+        ("PackageFilterKey", "enum"): row_lines(PACKAGE, "`api_key_name`", "`package_id`"),
+        ("ProductType", "enum"): row_line(PACKAGE, "`product_type`"),
+        ("BalanceFilter", "required"): row_lines(BALANCE, "`filters[].key`", "`filters[].values`"),
+        ("PackageFilter", "required"): row_lines(BALANCE, "`filters[].key`", "`filters[].values`"),
+        ("CashType", "enum"): row_line(BALANCE, "`…cash_type`"),
+        ("Currency", "enum"): row_line(BALANCE, "`…currency`"),
+        ("VideoSound", "enum"): row_line(BALANCE, "`…video_sound`"),
+    }
+)
+
 _FORMATS_SHOWN = {
     "float": ("float",),
-    "int64": ("1722769557708", "long"),  # milliseconds since 1970 outgrow 32 bits; a long is 64
+    "int64": ("1722769557708", "long", "Unix ms"),  # milliseconds since 1970 outgrow 32 bits; a long is 64
     "uri": ("https://",),
 }
 

@@ -1,42 +1,34 @@
 """The fault-injection suite under pytest: every fault family, sync and async, 50 tasks each.
 
 Each run must end with every task accounted for (its task, or a typed KlingError naming it) and exactly one
-server-side task per task the client got back, never two (see contract_tests/faults.py). The summary table of
-every run is printed at the end of the session, whatever the verbosity and without ``-s``.
+server-side task per task the client got back, never two (see contract_tests/faults.py). Each run's row of the
+summary table is recorded on its test report, and ``contract_tests/fault_table.py`` prints the table at the end
+of the session, whatever the verbosity, without ``-s`` and under xdist (``make test``) too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from .faults import MODES, SCENARIOS, Mode, Run, Scenario, run, table
+from .fault_table import FAULT_ROW
+from .faults import MODES, SCENARIOS, Mode, Scenario, run, table_row
 
-_RUNS: list[Run] = []
-_PLUGIN_NAME = "kling-fault-table"
-
-
-class _FaultTable:
-    """Prints the table in pytest's terminal summary."""
-
-    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if _RUNS:
-            terminalreporter.write_sep("=", "fault injection: what the server saw")
-            order = {(s.name, m): i for i, (s, m) in enumerate((s, m) for s in SCENARIOS for m in MODES)}
-            terminalreporter.write_line(table(sorted(_RUNS, key=lambda r: order[(r.scenario.name, r.mode)])))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _summary_table(request: pytest.FixtureRequest) -> None:
-    manager = request.config.pluginmanager
-    if not manager.has_plugin(_PLUGIN_NAME):
-        manager.register(_FaultTable(), _PLUGIN_NAME)
+#: Each run's place in the table: the scenarios in their order, sync before async.
+_ORDER = {
+    (scenario.name, mode): index for index, (scenario, mode) in enumerate((s, m) for s in SCENARIOS for m in MODES)
+}
 
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
-def test_every_task_is_accounted_for_and_none_is_created_twice(scenario: Scenario, mode: Mode) -> None:
+def test_every_task_is_accounted_for_and_none_is_created_twice(
+    scenario: Scenario, mode: Mode, record_property: Callable[[str, object], None]
+) -> None:
     outcome = run(scenario, mode)
-    _RUNS.append(outcome)
+    # Recorded before the checks: a failing run has its row in the table too.
+    record_property(FAULT_ROW, (_ORDER[(scenario.name, mode)], table_row(outcome)))
 
     assert outcome.problems() == []
     assert outcome.duplicates == 0

@@ -1,13 +1,14 @@
 """The main job: generate images end to end and save them.
 
-    make demo                              # no keys: against the local emulator, free
+    make demo                              # no keys: the local emulator, free; its images are placeholders
     make demo ARGS='--prompt "a fox" --n 2'
     KLING_API_KEY=... make demo                           # the real API: COSTS CREDITS
     KLING_ACCESS_KEY=... KLING_SECRET_KEY=... make demo   # the same, with the key pair
 
 A short user of the `kling` SDK: `images.generate` creates the task and waits for it (with a deadline),
 `images.download` saves every image. Without keys it starts the local emulator on a free loopback port
-first.
+first: the whole path runs (create, wait, download), but the emulator generates nothing, its images are
+placeholders that show the prompt. With keys, the same code gets real images from Kling, for credits.
 """
 
 from __future__ import annotations
@@ -37,10 +38,22 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+#: Said after the images are saved, when they came from the emulator.
+PLACEHOLDERS = (
+    "These are the local emulator's placeholder images: each shows its prompt, nothing was generated. "
+    f"With {API_KEY_ENV} (or {ACCESS_KEY_ENV} and {SECRET_KEY_ENV}) set, the same command calls the Kling API "
+    "and saves real images from Kling Image 3.0, which costs credits."
+)
+
+
+def _real_api() -> bool:
+    return bool(os.environ.get(API_KEY_ENV) or (os.environ.get(ACCESS_KEY_ENV) and os.environ.get(SECRET_KEY_ENV)))
+
+
 @contextlib.contextmanager
 def _client() -> Iterator[Kling]:
     """The real API when the user's keys are set, else a fresh local emulator."""
-    if os.environ.get(API_KEY_ENV) or (os.environ.get(ACCESS_KEY_ENV) and os.environ.get(SECRET_KEY_ENV)):
+    if _real_api():
         base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         print(f"Using the Kling API at {base_url} with your keys (this costs credits).")
         with Kling() as client:
@@ -51,7 +64,7 @@ def _client() -> Iterator[Kling]:
     with run_emulator(keys={DEMO_ACCESS_KEY: DEMO_SECRET_KEY}) as base_url:
         print(
             f"No {API_KEY_ENV} or {ACCESS_KEY_ENV}/{SECRET_KEY_ENV} set: using the local emulator at {base_url} "
-            "(free, offline; its images are placeholders that show the prompt)."
+            "(free, offline; it generates nothing: its images are placeholders that show the prompt)."
         )
         with Kling(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, base_url=base_url) as client:
             yield client
@@ -91,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Saved {len(saved)} image(s) to {args.out.resolve()}:")
     for path in saved:
         print(f"  {path}")
+    if not _real_api():
+        print(PLACEHOLDERS)
     return 0
 
 

@@ -33,17 +33,20 @@ from ._constants import (
     DEFAULT_SUCCEED_AFTER,
     DEFAULT_TASK_TTL,
     FAULT_HEADER,
+    MAX_FAULT_LATENCY,
     WEBHOOK_SECRET_ENV,
 )
 from ._faults import FaultConfig
 from ._server import serve
 
 DEFAULT_PORT = 8765
+#: The name usage and error lines show: the console script's, or ``kling emulator`` when the kling CLI runs it.
+DEFAULT_PROG = "kling-emulator"
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str = DEFAULT_PROG) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="kling-emulator",
+        prog=prog,
         description="A local emulator of the Kling AI image-generation API.",
         epilog=f"Per-request faults: send the {FAULT_HEADER} header (see kling_emulator._faults).",
     )
@@ -108,13 +111,32 @@ def _parser() -> argparse.ArgumentParser:
         help="a body not all there this long after the emulator began reading it: 408 (default: %(default)s)",
     )
     faults = parser.add_argument_group("app-wide faults (probabilities in [0, 1], seeded)")
-    faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
-    faults.add_argument("--error-rate", type=float, default=0.0, help="answer 5000/5001/5002")
-    faults.add_argument("--rate-limit-rate", type=float, default=0.0, help="answer 429/1302")
-    faults.add_argument("--drop-rate", type=float, default=0.0, help="drop the connection")
-    faults.add_argument("--moderation-rate", type=float, default=0.0, help="tasks end failed (risk control)")
-    faults.add_argument("--fault-seed", type=int, default=0)
-    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    faults.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help=f"added to every API request, 0 to {MAX_FAULT_LATENCY:g} (default: %(default)s)",
+    )
+    faults.add_argument("--error-rate", type=float, default=0.0, metavar="P", help="answer 5000/5001/5002")
+    faults.add_argument("--rate-limit-rate", type=float, default=0.0, metavar="P", help="answer 429/1302")
+    faults.add_argument("--drop-rate", type=float, default=0.0, metavar="P", help="drop the connection")
+    faults.add_argument(
+        "--moderation-rate", type=float, default=0.0, metavar="P", help="tasks end failed (risk control)"
+    )
+    faults.add_argument(
+        "--fault-seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the draws: the same seed, the same faults run after run (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="server log level; info logs one line per request (default: %(default)s)",
+    )
     return parser
 
 
@@ -147,8 +169,9 @@ def _credentials(
     return keys, api_keys, " and ".join(source for source in (key_source, api_source) if source is not None)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+def main(argv: Sequence[str] | None = None, *, prog: str = DEFAULT_PROG) -> int:
+    """Serve until interrupted. ``prog`` is the command name usage and error lines show."""
+    parser = _parser(prog)
     args = parser.parse_args(argv)
     if (args.access_key is None) != (args.secret_key is None):
         parser.error("--access-key and --secret-key go together")

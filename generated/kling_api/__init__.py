@@ -1,4 +1,4 @@
-"""A client library for accessing Kling AI Image Generation API"""
+"""A client library for accessing Kling AI Image API"""
 
 from .client import AuthenticatedClient, Client
 

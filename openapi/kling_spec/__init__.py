@@ -10,6 +10,14 @@ sends is one the spec allows)::
     capability_problems({"prompt": "a cat", "image_reference": "face", ...})  # what the model does not support
     inspect_image(open("cat.png", "rb").read())           # ImageInfo(format="PNG", width=..., height=...)
 
+Every request body of the spec goes through the same checks, named by its schema or operationId::
+
+    validate_request_body(body, "createOmniImageTask")   # schema, rules, images, x-kling-rules
+    capability_problems(body, schema="createOmniImageTask")
+    estimate_cost(body, schema="CreateExpandImageTaskRequest")
+    expand_area_problem(body, 1024, 768)                 # the outpainting area rule, on its own
+    qps_limit("getAccountCosts")                         # 1.0
+
 Each public name is imported from its module on first use (PEP 562): ``import kling_spec`` loads neither
 jsonschema, PyYAML nor Pillow until a function that needs them is used.
 """
@@ -28,9 +36,11 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
         capability_problems,
         default_model,
         estimate_cost,
+        has_image_input,
         known_models,
         retired_models,
     )
+    from ._checks import expand_area_problem, rule_problems
     from ._constants import (
         EMULATOR_MAX_KEPT_CHARS,
         IMAGE_FORMATS,
@@ -47,8 +57,11 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
         CREATE_REQUEST_SCHEMA,
         create_request_defaults,
         inspect_create_body,
+        inspect_request_body,
         validate_create_body,
+        validate_request_body,
     )
+    from ._schemas import image_input_fields, qps_limit, request_schema_name
     from ._spec import (
         SPEC_PATH,
         MatchedRequest,
@@ -64,8 +77,11 @@ _LAZY: dict[str, str] = {
     "capability_problems": "._capabilities",
     "default_model": "._capabilities",
     "estimate_cost": "._capabilities",
+    "has_image_input": "._capabilities",
     "known_models": "._capabilities",
     "retired_models": "._capabilities",
+    "expand_area_problem": "._checks",
+    "rule_problems": "._checks",
     "IMAGE_FORMATS": "._constants",
     "MAX_IMAGE_BASE64_CHARS": "._constants",
     "MAX_IMAGE_BYTES": "._constants",
@@ -83,7 +99,12 @@ _LAZY: dict[str, str] = {
     "CREATE_REQUEST_SCHEMA": "._rules",
     "create_request_defaults": "._rules",
     "inspect_create_body": "._rules",
+    "inspect_request_body": "._rules",
     "validate_create_body": "._rules",
+    "validate_request_body": "._rules",
+    "image_input_fields": "._schemas",
+    "qps_limit": "._schemas",
+    "request_schema_name": "._schemas",
     "SPEC_PATH": "._spec",
     "MatchedRequest": "._spec",
     "RequestValidationError": "._spec",
@@ -116,13 +137,21 @@ __all__ = [
     "documented_errors",
     "error_families",
     "estimate_cost",
+    "expand_area_problem",
+    "has_image_input",
+    "image_input_fields",
     "inspect_base64_image",
     "inspect_create_body",
     "inspect_image",
+    "inspect_request_body",
     "known_models",
     "load_spec",
+    "qps_limit",
+    "request_schema_name",
     "retired_models",
+    "rule_problems",
     "validate_create_body",
+    "validate_request_body",
 ]
 
 

@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
         WebhookVerificationError,
     )
     from ._images import RawResponse
+    from ._jobs import BudgetExceededError, ItemStarted, JobEstimate, estimate_job
 
 #: Public name -> the module (relative to this package) that defines it, imported on first use. A new public
 #: name: one line here, its import under TYPE_CHECKING above, and its entry in __all__ (a test checks all three).
@@ -67,6 +68,11 @@ _LAZY: dict[str, str] = {
     "parse_callback": "._callbacks",
     "RawResponse": "._images",
     "request_id_of": "._effects",
+    # large jobs
+    "estimate_job": "._jobs",
+    "ItemStarted": "._jobs",
+    "JobEstimate": "._jobs",
+    "BudgetExceededError": "._jobs",
     # defaults
     "DEFAULT_BASE_URL": "._constants",
     "DEFAULT_MAX_RETRIES": "._constants",
@@ -113,9 +119,12 @@ __all__ = [
     "AsyncKling",
     "AuthenticationError",
     "BatchResult",
+    "BudgetExceededError",
     "ContentPolicyError",
     "DownloadError",
     "InvalidRequestError",
+    "ItemStarted",
+    "JobEstimate",
     "Kling",
     "KlingError",
     "MalformedResponseError",
@@ -134,6 +143,7 @@ __all__ = [
     "WebhookSignatureError",
     "WebhookTimestampError",
     "WebhookVerificationError",
+    "estimate_job",
     "parse_callback",
     "request_id_of",
 ]

@@ -241,9 +241,16 @@ async def arun_batch(
     deadline_seconds: float,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    on_result: Callable[[BatchResult], Awaitable[object]] | None = None,
 ) -> list[BatchResult]:
-    """Creates and waits for every request, ``slots`` at a time; one result per request, in input order."""
+    """Creates and waits for every request, ``slots`` at a time; one result per request, in input order.
+
+    ``on_result`` is awaited with each result as its item ends (after its slots are given back), in the order
+    the items end; an exception it raises stops the batch like any other."""
     plan = _plan(requests, slots)
+    if on_result is not None:
+        for refused in [result for result in plan.results if result is not None]:
+            await on_result(refused)
     if not plan.runnable:
         return _finish(plan)
     pool = _Slots(slots)
@@ -275,15 +282,22 @@ async def arun_batch(
             created = await create_within_quota(request, clock() + deadline_seconds)
             pool.created()
             was_created = True
-            return BatchResult(index, request, task=await wait(created.task_id))
+            result = BatchResult(index, request, task=await wait(created.task_id))
         except KlingError as error:
-            return BatchResult(index, request, error=error)
+            result = BatchResult(index, request, error=error)
         except BaseException:
             pool.stop()  # before the slots are released: nothing may start after this
             raise
         finally:
             # Shielded: a cancelled item still gives its slots back, or the items behind it would wait forever.
             await asyncio.shield(pool.release(need, was_created=was_created))
+        if on_result is not None:
+            try:
+                await on_result(result)
+            except BaseException:
+                pool.stop()
+                raise
+        return result
 
     tasks = [
         asyncio.create_task(work(turn, index, need, request), name=f"kling-batch-{index}")

@@ -28,7 +28,8 @@ from ._constants import (
 from ._core import CallOptions, ClientCore, _Pools
 from ._errors import MissingCredentialsError, ValidationError
 from ._images import AsyncImages, Images
-from ._logging import configure_from_env
+from ._logging import configure_from_env, log_warning
+from ._loopback import is_loopback
 from ._retry import Timing
 
 # Of the caller's httpx_args, what also applies to image downloads. Never headers, cookies or auth: the
@@ -43,6 +44,18 @@ _CLIENT_OPTIONS = {
 }
 # httpx_args that Kling's own arguments own.
 _OWN_ARGS = ("base_url", "timeout")
+
+
+def _no_keys_anywhere(api_key: str | None, access_key: str | None, secret_key: str | None) -> bool:
+    """No key as an argument or in the environment: where kling_auth.resolve_auth would find none at all."""
+    if api_key is not None or access_key is not None or secret_key is not None:
+        return False
+    environ = os.environ
+    return (
+        not environ.get(kling_auth.API_KEY_ENV)
+        and environ.get(kling_auth.ACCESS_KEY_ENV) is None
+        and environ.get(kling_auth.SECRET_KEY_ENV) is None
+    )
 
 
 def _check_max_retries(max_retries: object) -> int:
@@ -87,6 +100,17 @@ class _BaseKling:
         scheme = url.scheme
         if scheme not in ("http", "https") or not url.host:
             raise ValidationError("base_url", f"must be an http(s) URL with a host, got {self.base_url!r}")
+        if _no_keys_anywhere(api_key, access_key, secret_key) and is_loopback(self.base_url):
+            # As the CLI does: a local emulator accepts its public demo pair, so `KLING_BASE_URL=http://127.0.0.1:8765`
+            # is all a demo needs. Never for another host: a typo in a real URL must not sign with public keys.
+            access_key, secret_key = kling_auth.DEMO_ACCESS_KEY, kling_auth.DEMO_SECRET_KEY
+            log_warning(
+                "no keys set (%s, or %s and %s): using the local emulator's public demo keys for %s (loopback only)",
+                kling_auth.API_KEY_ENV,
+                kling_auth.ACCESS_KEY_ENV,
+                kling_auth.SECRET_KEY_ENV,
+                self.base_url,
+            )
         try:
             auth = kling_auth.resolve_auth(api_key, access_key, secret_key)
         except kling_auth.MissingCredentialsError as error:
@@ -181,7 +205,9 @@ class Kling(_BaseKling):
     Authentication, in this order: an ``api_key`` argument (the static API key, the publisher's
     recommendation); an ``access_key``/``secret_key`` pair (signed JWTs); $KLING_API_KEY; $KLING_ACCESS_KEY and
     $KLING_SECRET_KEY. Explicit arguments win over the environment; at the same level the API key wins.
-    ``auth_mode`` says which is used. The base URL defaults to $KLING_BASE_URL.
+    ``auth_mode`` says which is used. The base URL defaults to $KLING_BASE_URL. With no key anywhere and a
+    loopback base URL (a local emulator), the emulator's public demo pair is used, with a warning on the
+    ``kling`` logger.
 
     ``timeout`` is per request; ``max_retries`` bounds retries of each call; ``strict_capabilities`` refuses,
     before sending, what the spec's capability map says a model does not support (by default it is logged as

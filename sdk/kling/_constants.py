@@ -56,6 +56,11 @@ DOWNLOAD_DEADLINE_SECONDS: Final = 300.0
 # --- Batches -------------------------------------------------------------------------------------------------
 #: Concurrency slots generate_many() uses by default (a task holds ``n`` of them).
 DEFAULT_BATCH_CONCURRENCY: Final = 4
+#: A job's name (generate_many(job=...), kling images batch --job): letters, digits, '.', '_', '-', at most this long.
+#: Each item's external_task_id is ``<job>-<item number>-<JOB_ID_DIGEST_CHARS hex digits of a SHA-256>``: at most
+#: 64 + 19 + 16 + 2 = 101 characters, far within MAX_TASK_ID_CHARS.
+JOB_NAME_MAX_CHARS: Final = 64
+JOB_ID_DIGEST_CHARS: Final = 16
 
 # --- Local images --------------------------------------------------------------------------------------------
 #: A data: URI's header ends here; what follows is the bare Base64 the API wants.

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar, Unpack
 
 import httpx
 from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask, ImageTaskCallback
 from kling_api.types import UNSET, Unset
 
-from . import _arguments
+from . import _arguments, _jobs
 from ._batch import BatchResult, arun_batch, run_in_private_loop
 from ._constants import DEFAULT_BATCH_CONCURRENCY
 from ._core import CallOptions, ClientCore
@@ -27,6 +28,7 @@ from ._download import download_flow
 from ._drivers import run, run_async
 from ._effects import Flow, Trace
 from ._flows import create_task, generate_task, get_task, list_tasks, wait_for_task
+from ._types import CreateFields
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -100,16 +102,23 @@ class _Flows:
 
     def _batch(
         self,
-        items: Iterable[str | CreateImageTaskRequest],
+        items: _jobs.JobItems,
         concurrency: int,
         deadline: object,
         timeout: object,
         fields: Mapping[str, Any],
         drive: Callable[[Flow[Any]], Awaitable[Any]],
+        job: _jobs.JobOptions | None = None,
     ) -> Coroutine[Any, Any, _Results]:
         """The batch scheduler over these items (checked now, before anything is sent), each item's create and wait
-        run by ``drive``."""
-        requests = _arguments.batch_requests(items, fields, strict_capabilities=self._core.strict_capabilities)
+        run by ``drive``; with job options, the job's (``_jobs``)."""
+        if job is not None:
+            strict = self._core.strict_capabilities
+            planned = _jobs.plan_items(items, fields, job=job.job, shard=job.shard, strict_capabilities=strict)
+            seconds = _arguments.deadline_seconds(deadline, timeout, "generate_many")
+            return _jobs.run_job(self._core, planned, job, slots=concurrency, deadline_seconds=seconds, drive=drive)
+        plain = _jobs.plain_items(items)
+        requests = _arguments.batch_requests(plain, fields, strict_capabilities=self._core.strict_capabilities)
         seconds = _arguments.deadline_seconds(deadline, timeout, "generate_many")
         core = self._core
 
@@ -157,7 +166,7 @@ class Images(_Flows):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[CreateFields],
     ) -> CreatedImageTask:
         """Submit a task; checked against the spec before anything is sent. Never creates it twice."""
         options = self._options(timeout, extra_headers, extra_query, extra_body)
@@ -212,7 +221,7 @@ class Images(_Flows):
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | Unset = UNSET,  # the deprecated name of deadline
-        **fields: Any,
+        **fields: Unpack[CreateFields],
     ) -> ImageTask:
         """Create a task, then wait for it: the succeeded task, with its image URLs."""
         options = self._options(UNSET, extra_headers, extra_query, extra_body)
@@ -232,12 +241,17 @@ class Images(_Flows):
 
     def generate_many(
         self,
-        items: Iterable[str | CreateImageTaskRequest],
+        items: _jobs.JobItems,
         *,
         concurrency: int = DEFAULT_BATCH_CONCURRENCY,
         deadline: float | None = None,
+        job: str | None = None,
+        shard: str | tuple[int, int] | None = None,
+        max_units: float | Decimal | None = None,
+        on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+        on_result: Callable[[BatchResult], object] | None = None,
         timeout: float | Unset = UNSET,  # the deprecated name of deadline
-        **fields: Any,
+        **fields: Unpack[CreateFields],
     ) -> _Results:
         """Generate every item (a prompt or a request; ``fields`` apply to each), ``concurrency`` slots at a time.
 
@@ -247,13 +261,23 @@ class Images(_Flows):
         anything is sent. An exception that is not a KlingError (a bug, KeyboardInterrupt) stops the batch and
         propagates: tasks already created keep running on the server. The scheduler is the async client's, run on
         a private event loop in a worker thread (see ``_batch``).
+
+        Large jobs (``_jobs``): with ``job="name"``, each item gets a stable external_task_id (the name, the item's
+        number, a hash of its request) and is looked up before it is created: a task that already exists (an
+        earlier run, another machine) is waited for, or taken as it is when it has ended, never created twice.
+        Items may then also be dicts of create fields, or a mapping of item numbers to items (a part of the job);
+        ``shard="K/N"`` keeps the items whose number % N == K - 1; results carry the item numbers. ``max_units``
+        stops creating once the units spent and running plus the next task's estimate would pass it (the items
+        not created get a BudgetExceededError). ``on_start`` sees an ItemStarted once an item's task exists,
+        ``on_result`` each result as its item ends (both in a worker thread).
         """
         core = self._core
-        scheduler = self._batch(
-            items, concurrency, deadline, timeout, fields, lambda f: asyncio.to_thread(run, f, core)
-        )
+        options = _jobs.job_options(job, shard, max_units, on_start, on_result)
+        drive = lambda f: asyncio.to_thread(run, f, core)  # noqa: E731
+        scheduler = self._batch(items, concurrency, deadline, timeout, fields, drive, options)
         workers = concurrency if isinstance(concurrency, int) and not isinstance(concurrency, bool) else 1
-        return run_in_private_loop(lambda: scheduler, workers=max(1, workers))
+        # A job's hooks run in the same threads as the creates and waits: room for them beside every slot.
+        return run_in_private_loop(lambda: scheduler, workers=max(1, workers) * (1 if options is None else 2))
 
     def confirm_callback(self, callback: ImageTaskCallback) -> ImageTask:
         """The task a callback speaks of, as the API reports it now: an unsigned callback is a hint, so a careful
@@ -277,7 +301,7 @@ class AsyncImages(_Flows):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[CreateFields],
     ) -> CreatedImageTask:
         """Submit a task; checked against the spec before anything is sent. Never creates it twice."""
         options = self._options(timeout, extra_headers, extra_query, extra_body)
@@ -332,7 +356,7 @@ class AsyncImages(_Flows):
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | Unset = UNSET,  # noqa: ASYNC109 - the deprecated name of deadline
-        **fields: Any,
+        **fields: Unpack[CreateFields],
     ) -> ImageTask:
         """Create a task, then wait for it: the succeeded task, with its image URLs."""
         options = self._options(UNSET, extra_headers, extra_query, extra_body)
@@ -351,16 +375,23 @@ class AsyncImages(_Flows):
 
     async def generate_many(
         self,
-        items: Iterable[str | CreateImageTaskRequest],
+        items: _jobs.JobItems,
         *,
         concurrency: int = DEFAULT_BATCH_CONCURRENCY,
         deadline: float | None = None,
+        job: str | None = None,
+        shard: str | tuple[int, int] | None = None,
+        max_units: float | Decimal | None = None,
+        on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+        on_result: Callable[[BatchResult], object] | None = None,
         timeout: float | Unset = UNSET,  # noqa: ASYNC109 - the deprecated name of deadline
-        **fields: Any,
+        **fields: Unpack[CreateFields],
     ) -> _Results:
-        """Generate every item, ``concurrency`` slots at a time: see :meth:`Images.generate_many`."""
+        """Generate every item, ``concurrency`` slots at a time: see :meth:`Images.generate_many` (jobs too;
+        ``on_start`` and ``on_result`` are awaited when they return an awaitable)."""
         core = self._core
-        return await self._batch(items, concurrency, deadline, timeout, fields, lambda f: run_async(f, core))
+        options = _jobs.job_options(job, shard, max_units, on_start, on_result)
+        return await self._batch(items, concurrency, deadline, timeout, fields, lambda f: run_async(f, core), options)
 
     async def confirm_callback(self, callback: ImageTaskCallback) -> ImageTask:
         """The task a callback speaks of, as the API reports it now (see :meth:`Images.confirm_callback`)."""

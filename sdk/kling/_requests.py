@@ -233,7 +233,41 @@ def resolve_image(value: Any) -> str:
         return payload
     if _is_local_file(value):
         return _encode_file(Path(value))
+    if _looks_like_a_path(value) and not _exists(value):
+        shown = value if len(value) <= _MAX_SHOWN_PATH_CHARS else value[:_MAX_SHOWN_PATH_CHARS] + "..."
+        raise ValidationError(
+            "image", f"no such file: {shown!r} (a local image file; a URL starts with https:// or http://)"
+        )
     return value
+
+
+#: What makes a string name a file rather than hold Base64 data: an image file's extension (the API's own formats
+#: and the other common ones, so that ``photo.webp`` is "no such file", not "not Base64").
+_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".avif")
+# A path in a message: long enough for any real one.
+_MAX_SHOWN_PATH_CHARS = 200
+
+
+def _looks_like_a_path(value: str) -> bool:
+    """A string the caller meant as a file path: it has a path separator or an image file's extension, and is no
+    URL and no Base64 (whose alphabet has ``/``: ``ab/c`` decodes, ``./a.png`` does not)."""
+    if not value or len(value) > _MAX_PATH_CHARS or "\n" in value or "\0" in value or "://" in value:
+        return False
+    separators = ["/", os.sep] + ([os.altsep] if os.altsep else [])
+    if not any(separator in value for separator in separators) and not value.lower().endswith(_IMAGE_EXTENSIONS):
+        return False
+    try:
+        base64.b64decode(value, validate=True)
+    except ValueError:  # binascii.Error is a ValueError
+        return True
+    return False
+
+
+def _exists(value: str) -> bool:
+    try:
+        return Path(value).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _is_local_file(value: str) -> bool:

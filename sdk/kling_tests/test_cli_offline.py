@@ -134,7 +134,7 @@ def test_the_installed_entry_point_runs_and_passes_emulator_options_through() ->
     )
     assert emulator_help.returncode == OK
     # argparse's help of kling_emulator, not click's: the option went through untouched.
-    assert "usage: kling-emulator" in emulator_help.stdout
+    assert "usage: kling emulator" in emulator_help.stdout
     assert "--processing-after" in emulator_help.stdout
 
 

@@ -135,7 +135,7 @@ async def test_a_request_that_cannot_be_serialised_is_local_never_ambiguous(
 ) -> None:
     client = make()
     with pytest.raises(kling.ValidationError):
-        await call(client.images.create("a red fox", watermark_info={"enabled": True, "extra": object()}))
+        await call(client.images.create("a red fox", watermark_info={"enabled": True, "extra": object()}))  # type: ignore[arg-type]
     # Not mistaken for "maybe created": no lookups, no retries, nothing sent.
     assert mock.raw_requests == []
 
@@ -245,7 +245,7 @@ async def test_download_with_the_wrong_arguments_is_a_validation_error(
 async def test_an_integral_float_n_is_sent_as_an_integer(make: Callable[..., AnyKling], mock: SpecMock) -> None:
     client = make()
     mock.replay(CREATE_TASK, (200, "submitted"))
-    await call(client.images.create("a red fox", n=2.0))
+    await call(client.images.create("a red fox", n=2.0))  # type: ignore[arg-type]
     sent = json.loads(mock.raw_requests[-1].content)
     assert sent["n"] == 2
     assert type(sent["n"]) is int

@@ -1,7 +1,7 @@
 """A pytest plugin for testing your own code against a local Kling emulator, offline and free.
 
-Installed with ``kling-client[emulator]``, pytest loads it by itself (entry point ``pytest11``, no
-``conftest.py`` needed) and offers these fixtures::
+Registered by the plain ``kling-client`` install, pytest loads it by itself (entry point ``pytest11``, no
+``conftest.py`` needed); with the ``[emulator]`` extra (the fixtures' emulator), it offers these fixtures::
 
     def test_my_app(kling_client: kling.Kling, kling_emulator: KlingEmulator, tmp_path: Path) -> None:
         kling_emulator.inject_next(error=5001)  # the next API request answers 503/5001

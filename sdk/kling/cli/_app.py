@@ -11,7 +11,9 @@ import logging
 import os
 import shlex
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from gettext import gettext
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
 LOGGER_NAME = "kling"
 LOG_LEVEL_ENV = "KLING_LOG"
 _LOG_LEVELS = {1: logging.INFO, 2: logging.DEBUG}
+#: The shortest HMAC key PyJWT signs HS256 with without an InsecureKeyLengthWarning (RFC 7518 §3.2).
+MIN_SECRET_KEY_BYTES = 32
+#: Subcommands whose every argument goes to another program: the global options are not taken after them.
+PASS_THROUGH_COMMANDS = frozenset({"emulator"})
 
 
 class CliState:
@@ -39,6 +45,15 @@ class CliState:
         self.output = output
         self.base_url_flag = base_url_flag
         self._api_key_flag = api_key_flag
+        self.verbosity = 0
+        self._undo_logging: Callable[[], None] = lambda: None
+
+    def configure_logging(self, ctx: click.Context, verbosity: int) -> None:
+        """Set the ``kling`` logger up for this verbosity, replacing what an earlier call set (a -v given after
+        the subcommand adds to one given before it); undone when ``ctx`` closes."""
+        self._undo_logging()
+        self.verbosity = verbosity
+        self._undo_logging = _setup_logging(ctx, verbosity, self.output)
 
     @property
     def base_url(self) -> str:
@@ -53,6 +68,12 @@ class CliState:
         if keys.demo:
             self.output.note(
                 f"note: no {ACCESS_KEY_ENV}/{SECRET_KEY_ENV} set: using the emulator's public demo keys for {base_url}"
+            )
+        elif keys.api_key is None and len(keys.secret_key.encode("utf-8")) < MIN_SECRET_KEY_BYTES:
+            # PyJWT would say it as a Python warning with a file path; the CLI says it once, as a note.
+            self.output.note(
+                f"note: {SECRET_KEY_ENV} is {len(keys.secret_key.encode('utf-8'))} bytes long, shorter than the "
+                f"{MIN_SECRET_KEY_BYTES} bytes HS256 requires (RFC 7518): check that it was copied whole"
             )
         return keys
 
@@ -89,6 +110,7 @@ def _epilog() -> str:
         f"(key pair); {BASE_URL_ENV} (base URL);\n"
         f"{LOG_LEVEL_ENV} (info or debug logs on stderr).\n"
         "Against a local emulator (a loopback --base-url) no keys are needed: the demo keys are used.\n"
+        "The options above also work after the command: kling images list --json.\n"
         f"\n\b\nExit codes:\n{lines}"
     )
 
@@ -123,14 +145,76 @@ def _reportable() -> tuple[type[BaseException], ...]:
     return (KlingError, CliError, MissingCredentialsError)
 
 
+def _late_json(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        state_of(ctx).output.json_mode = True
+
+
+def _late_base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        state_of(ctx).base_url_flag = value
+
+
+def _late_api_key(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        state_of(ctx)._api_key_flag = value
+
+
+def _late_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    if value:
+        state = state_of(ctx)
+        state.configure_logging(ctx, state.verbosity + value)
+
+
+def _global_options() -> list[click.Parameter]:
+    """The root group's options, for a subcommand to take after its name too (``kling images list --json``).
+
+    Hidden (``kling --help`` lists them once, and says they work here too), eager (applied before the
+    command's own options are converted, so a bad value of those is reported as JSON under --json), and applied
+    to the run's CliState, which the root group's callback made before this subcommand's options were parsed.
+    """
+    common: dict[str, Any] = {"hidden": True, "is_eager": True, "expose_value": False}
+    return [
+        click.Option(["--base-url", "late_base_url"], metavar="URL", callback=_late_base_url, **common),
+        click.Option(["--api-key", "late_api_key"], metavar="KEY", callback=_late_api_key, **common),
+        click.Option(["--json", "late_json"], is_flag=True, callback=_late_json, **common),
+        click.Option(["-v", "--verbose", "late_verbose"], count=True, callback=_late_verbose, **common),
+    ]
+
+
+def _accept_global_options(command: click.Command) -> None:
+    taken = {opt for param in command.params for opt in param.opts}
+    clashes = taken & {opt for param in _global_options() for opt in param.opts}
+    if clashes:  # pragma: no cover - a programming error, caught by any test that imports the command
+        raise RuntimeError(f"kling {command.name}: its own {sorted(clashes)} would hide the global options")
+    command.params.extend(_global_options())
+
+
+class CommandGroup(click.Group):
+    """A group under ``kling`` (``images``, ``auth``): it and each of its commands take the global options too."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        _accept_global_options(cmd)
+        super().add_command(cmd, name)
+
+
 class KlingGroup(click.Group):
     """The root group: reports every expected failure as one line (or JSON) with its exit code."""
+
+    #: ``@cli.group()`` makes a CommandGroup.
+    group_class = CommandGroup
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if (name or cmd.name) not in PASS_THROUGH_COMMANDS:
+            _accept_global_options(cmd)
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         from ._errors import Failure, Interrupted, describe
 
         try:
-            return super().invoke(ctx)
+            with _quiet_key_length_warning():
+                return super().invoke(ctx)
         except click.UsageError as error:
             if not _json_mode(ctx):
                 raise
@@ -167,8 +251,20 @@ class KlingGroup(click.Group):
             formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
 
 
+@contextmanager
+def _quiet_key_length_warning() -> Iterator[None]:
+    """PyJWT's InsecureKeyLengthWarning (a Python warning with a file path and a source line) is not shown: the
+    CLI notes a short secret key in its own words (``CliState.keys``)."""
+    from jwt.warnings import InsecureKeyLengthWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureKeyLengthWarning)
+        yield
+
+
 def _json_mode(ctx: click.Context) -> bool:
-    return bool(ctx.params.get("json_output"))
+    state = ctx.find_object(CliState)
+    return state.output.json_mode if state is not None else bool(ctx.params.get("json_output"))
 
 
 def _resume(ctx: click.Context) -> Callable[[str], str]:
@@ -201,19 +297,23 @@ class _WarningNotes(logging.Handler):
         self._output.note(f"warning: {record.getMessage()}")
 
 
-def _setup_logging(ctx: click.Context, verbosity: int, output: Output) -> None:
+def _setup_logging(ctx: click.Context, verbosity: int, output: Output) -> Callable[[], None]:
     """Warnings as notes; -v: one line per request (info); -vv: also retries and poll decisions (debug).
-    Removed at exit."""
+    Removed when ``ctx`` closes, or earlier by calling what this returns (calling it twice is harmless)."""
     logger = logging.getLogger(LOGGER_NAME)
     if verbosity <= 0 or os.environ.get(LOG_LEVEL_ENV):
         # KLING_LOG already sends the logger to stderr (the SDK sets it up): a second handler for warnings
         # would print them twice.
         if os.environ.get(LOG_LEVEL_ENV):
-            return
+            return lambda: None
         notes = _WarningNotes(output)
         logger.addHandler(notes)
-        ctx.call_on_close(lambda: logger.removeHandler(notes))
-        return
+
+        def remove() -> None:
+            logger.removeHandler(notes)
+
+        ctx.call_on_close(remove)
+        return remove
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     previous = logger.level
@@ -221,10 +321,12 @@ def _setup_logging(ctx: click.Context, verbosity: int, output: Output) -> None:
     logger.setLevel(_LOG_LEVELS[min(verbosity, max(_LOG_LEVELS))])
 
     def restore() -> None:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
+        if handler in logger.handlers:
+            logger.removeHandler(handler)
+            logger.setLevel(previous)
 
     ctx.call_on_close(restore)
+    return restore
 
 
 @click.group(name="kling", cls=KlingGroup, epilog=_epilog(), context_settings={"help_option_names": ["-h", "--help"]})
@@ -247,5 +349,5 @@ def cli(ctx: click.Context, base_url: str | None, json_output: bool, verbose: in
     from ._output import Output
 
     output = Output(json_mode=json_output)
-    ctx.obj = CliState(output=output, base_url_flag=base_url, api_key_flag=api_key)
-    _setup_logging(ctx, verbose, output)
+    ctx.obj = state = CliState(output=output, base_url_flag=base_url, api_key_flag=api_key)
+    state.configure_logging(ctx, verbose)

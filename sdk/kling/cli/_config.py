@@ -11,7 +11,6 @@ them.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from kling_auth import (
     SECRET_KEY_ENV,
 )
 
+from .._loopback import is_loopback as is_loopback  # re-exported: the CLI's tests use it from here
 from ._errors import ConfigError
 
 
@@ -59,20 +59,6 @@ def resolve_base_url(flag: str | None, environ: Mapping[str, str] = os.environ) 
     if url.scheme not in {"http", "https"} or not url.host:
         raise ConfigError(f"{source} must be an http:// or https:// URL with a host, got {base_url!r}")
     return base_url
-
-
-def is_loopback(base_url: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and localhost: a local emulator, never the real service."""
-    try:
-        host = httpx.URL(base_url).host
-    except httpx.InvalidURL:
-        return False
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _key_from(environ: Mapping[str, str], name: str) -> str | None:

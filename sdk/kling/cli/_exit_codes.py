@@ -21,6 +21,9 @@ API_ERROR: Final = 3
 TASK_FAILED: Final = 4
 #: The wait's deadline passed; the task goes on server-side (resume with ``kling images wait ID``).
 TIMEOUT: Final = 5
+#: ``kling images batch``: --max-units stopped new tasks before every item had one (run it again with a larger
+#: budget to go on).
+BUDGET: Final = 6
 #: Interrupted with Ctrl-C (128 + SIGINT, as shells do).
 INTERRUPTED: Final = 130
 
@@ -32,5 +35,6 @@ DESCRIPTIONS: Final = (
     (API_ERROR, "API or connection error, broken answer, failed download"),
     (TASK_FAILED, "the task failed (e.g. content moderation)"),
     (TIMEOUT, "timed out waiting; resume with `kling images wait ID`"),
+    (BUDGET, "images batch: --max-units reached before every item was created"),
     (INTERRUPTED, "interrupted (Ctrl-C)"),
 )

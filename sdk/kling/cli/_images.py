@@ -216,3 +216,7 @@ def download(ctx: click.Context, task_id: str, out: Path, watermark: bool) -> No
         )
     paths = _download(client, state, task, out, watermark=watermark)
     _print_result(state, task, paths, downloaded=True)
+
+
+# `kling images batch` (large jobs) lives in its own module, which adds it to this group.
+from . import _batch as _batch  # noqa: E402

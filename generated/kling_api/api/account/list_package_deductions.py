@@ -1,0 +1,253 @@
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.package_deductions_request import PackageDeductionsRequest
+from ...models.package_deductions_response import PackageDeductionsResponse
+from ...types import RequestOptions, Response, apply_request_options, http_status
+
+
+def _get_kwargs(
+    *,
+    body: PackageDeductionsRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/account/billing/package",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | PackageDeductionsResponse | None:
+    if response.status_code == 200:
+        response_200 = PackageDeductionsResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = ErrorResponse.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content, response.headers)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | PackageDeductionsResponse]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except errors.UnexpectedStatus:
+        raise
+    # Not JSON (an HTML page, an empty or truncated body), nested too deep, or not the documented shape.
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        raise errors.MalformedResponse(
+            response.status_code, response.content, str(error) or type(error).__name__, response.headers
+        ) from None
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: PackageDeductionsRequest,
+    request_options: RequestOptions | None = None,
+) -> Response[ErrorResponse | PackageDeductionsResponse]:
+    """List the resource-pack (unit) deductions, task by task
+
+     The ledger of what tasks took from the account's resource packs, by task
+    creation time, 500 entries at most per answer; the next page is asked for
+    with the answer's `next_cursor` as `cursor`. `filters` can keep one product
+    type (`image`), API key, or pack.
+
+    Args:
+        body (PackageDeductionsRequest): Which entries of the unit ledger to list, as
+            `BalanceDeductionsRequest`, with
+            more filter keys: `api_key_name`, `product_type`, `package_name` and
+            `package_id` (not both of the last two).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | PackageDeductionsResponse]
+    """
+
+    kwargs = apply_request_options(
+        _get_kwargs(
+            body=body,
+        ),
+        request_options,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: PackageDeductionsRequest,
+    request_options: RequestOptions | None = None,
+) -> ErrorResponse | PackageDeductionsResponse | None:
+    """List the resource-pack (unit) deductions, task by task
+
+     The ledger of what tasks took from the account's resource packs, by task
+    creation time, 500 entries at most per answer; the next page is asked for
+    with the answer's `next_cursor` as `cursor`. `filters` can keep one product
+    type (`image`), API key, or pack.
+
+    Args:
+        body (PackageDeductionsRequest): Which entries of the unit ledger to list, as
+            `BalanceDeductionsRequest`, with
+            more filter keys: `api_key_name`, `product_type`, `package_name` and
+            `package_id` (not both of the last two).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | PackageDeductionsResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        request_options=request_options,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: PackageDeductionsRequest,
+    request_options: RequestOptions | None = None,
+) -> Response[ErrorResponse | PackageDeductionsResponse]:
+    """List the resource-pack (unit) deductions, task by task
+
+     The ledger of what tasks took from the account's resource packs, by task
+    creation time, 500 entries at most per answer; the next page is asked for
+    with the answer's `next_cursor` as `cursor`. `filters` can keep one product
+    type (`image`), API key, or pack.
+
+    Args:
+        body (PackageDeductionsRequest): Which entries of the unit ledger to list, as
+            `BalanceDeductionsRequest`, with
+            more filter keys: `api_key_name`, `product_type`, `package_name` and
+            `package_id` (not both of the last two).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | PackageDeductionsResponse]
+    """
+
+    kwargs = apply_request_options(
+        _get_kwargs(
+            body=body,
+        ),
+        request_options,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: PackageDeductionsRequest,
+    request_options: RequestOptions | None = None,
+) -> ErrorResponse | PackageDeductionsResponse | None:
+    """List the resource-pack (unit) deductions, task by task
+
+     The ledger of what tasks took from the account's resource packs, by task
+    creation time, 500 entries at most per answer; the next page is asked for
+    with the answer's `next_cursor` as `cursor`. `filters` can keep one product
+    type (`image`), API key, or pack.
+
+    Args:
+        body (PackageDeductionsRequest): Which entries of the unit ledger to list, as
+            `BalanceDeductionsRequest`, with
+            more filter keys: `api_key_name`, `product_type`, `package_name` and
+            `package_id` (not both of the last two).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | PackageDeductionsResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            request_options=request_options,
+        )
+    ).parsed

@@ -1,0 +1,285 @@
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.create_image_task_response import CreateImageTaskResponse
+from ...models.create_omni_image_task_request import CreateOmniImageTaskRequest
+from ...models.error_response import ErrorResponse
+from ...types import RequestOptions, Response, apply_request_options, http_status
+
+
+def _get_kwargs(
+    *,
+    body: CreateOmniImageTaskRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/images/omni-image",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CreateImageTaskResponse | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = CreateImageTaskResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = ErrorResponse.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content, response.headers)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CreateImageTaskResponse | ErrorResponse]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except errors.UnexpectedStatus:
+        raise
+    # Not JSON (an HTML page, an empty or truncated body), nested too deep, or not the documented shape.
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        raise errors.MalformedResponse(
+            response.status_code, response.content, str(error) or type(error).__name__, response.headers
+        ) from None
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CreateOmniImageTaskRequest,
+    request_options: RequestOptions | None = None,
+) -> Response[CreateImageTaskResponse | ErrorResponse]:
+    """Create an omni-image task (Kling Image O1, Kling Image 3.0 Omni)
+
+     Generates images from a prompt that refers to reference images (`image_list`)
+    and elements of the element library (`element_list`) by placeholders, with
+    Kling Image O1 (`kling-image-o1`, the default) or Kling Image 3.0 Omni
+    (`kling-v3-omni`, which also makes image series and 4K images). Answers at
+    once with the `task_id` and status `submitted`; poll `getOmniImageTask` (or
+    receive callbacks) until the status is `succeed` or `failed`.
+
+    Concurrency: a task holds `n` slots; a series with `series_amount: auto`
+    holds as many as images it produces [official: CONC, OMNIO1]; what a fixed
+    series holds is not stated.
+
+    Args:
+        body (CreateOmniImageTaskRequest): The omni-image task to create (2026 edition: Kling
+            Image O1 and Kling Image
+            3.0 Omni). The rule that holds for every model: reference images and elements
+            together at most 10. What a model supports (ratios, resolutions, series, the
+            `auto` ratio for text to image) is listed in `x-kling-capabilities` and
+            decided by the server.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreateImageTaskResponse | ErrorResponse]
+    """
+
+    kwargs = apply_request_options(
+        _get_kwargs(
+            body=body,
+        ),
+        request_options,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: CreateOmniImageTaskRequest,
+    request_options: RequestOptions | None = None,
+) -> CreateImageTaskResponse | ErrorResponse | None:
+    """Create an omni-image task (Kling Image O1, Kling Image 3.0 Omni)
+
+     Generates images from a prompt that refers to reference images (`image_list`)
+    and elements of the element library (`element_list`) by placeholders, with
+    Kling Image O1 (`kling-image-o1`, the default) or Kling Image 3.0 Omni
+    (`kling-v3-omni`, which also makes image series and 4K images). Answers at
+    once with the `task_id` and status `submitted`; poll `getOmniImageTask` (or
+    receive callbacks) until the status is `succeed` or `failed`.
+
+    Concurrency: a task holds `n` slots; a series with `series_amount: auto`
+    holds as many as images it produces [official: CONC, OMNIO1]; what a fixed
+    series holds is not stated.
+
+    Args:
+        body (CreateOmniImageTaskRequest): The omni-image task to create (2026 edition: Kling
+            Image O1 and Kling Image
+            3.0 Omni). The rule that holds for every model: reference images and elements
+            together at most 10. What a model supports (ratios, resolutions, series, the
+            `auto` ratio for text to image) is listed in `x-kling-capabilities` and
+            decided by the server.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreateImageTaskResponse | ErrorResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        request_options=request_options,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CreateOmniImageTaskRequest,
+    request_options: RequestOptions | None = None,
+) -> Response[CreateImageTaskResponse | ErrorResponse]:
+    """Create an omni-image task (Kling Image O1, Kling Image 3.0 Omni)
+
+     Generates images from a prompt that refers to reference images (`image_list`)
+    and elements of the element library (`element_list`) by placeholders, with
+    Kling Image O1 (`kling-image-o1`, the default) or Kling Image 3.0 Omni
+    (`kling-v3-omni`, which also makes image series and 4K images). Answers at
+    once with the `task_id` and status `submitted`; poll `getOmniImageTask` (or
+    receive callbacks) until the status is `succeed` or `failed`.
+
+    Concurrency: a task holds `n` slots; a series with `series_amount: auto`
+    holds as many as images it produces [official: CONC, OMNIO1]; what a fixed
+    series holds is not stated.
+
+    Args:
+        body (CreateOmniImageTaskRequest): The omni-image task to create (2026 edition: Kling
+            Image O1 and Kling Image
+            3.0 Omni). The rule that holds for every model: reference images and elements
+            together at most 10. What a model supports (ratios, resolutions, series, the
+            `auto` ratio for text to image) is listed in `x-kling-capabilities` and
+            decided by the server.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreateImageTaskResponse | ErrorResponse]
+    """
+
+    kwargs = apply_request_options(
+        _get_kwargs(
+            body=body,
+        ),
+        request_options,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: CreateOmniImageTaskRequest,
+    request_options: RequestOptions | None = None,
+) -> CreateImageTaskResponse | ErrorResponse | None:
+    """Create an omni-image task (Kling Image O1, Kling Image 3.0 Omni)
+
+     Generates images from a prompt that refers to reference images (`image_list`)
+    and elements of the element library (`element_list`) by placeholders, with
+    Kling Image O1 (`kling-image-o1`, the default) or Kling Image 3.0 Omni
+    (`kling-v3-omni`, which also makes image series and 4K images). Answers at
+    once with the `task_id` and status `submitted`; poll `getOmniImageTask` (or
+    receive callbacks) until the status is `succeed` or `failed`.
+
+    Concurrency: a task holds `n` slots; a series with `series_amount: auto`
+    holds as many as images it produces [official: CONC, OMNIO1]; what a fixed
+    series holds is not stated.
+
+    Args:
+        body (CreateOmniImageTaskRequest): The omni-image task to create (2026 edition: Kling
+            Image O1 and Kling Image
+            3.0 Omni). The rule that holds for every model: reference images and elements
+            together at most 10. What a model supports (ratios, resolutions, series, the
+            `auto` ratio for text to image) is listed in `x-kling-capabilities` and
+            decided by the server.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreateImageTaskResponse | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            request_options=request_options,
+        )
+    ).parsed
