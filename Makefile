@@ -15,7 +15,7 @@ GENERATE = openapi-python-client generate --path $(SPEC) --config openapi/genera
 	--custom-template-path openapi/templates --meta none --overwrite --fail-on-warning
 HAND_WRITTEN := sdk auth_plugin openapi/kling_spec openapi/kling_spec_tests emulator testkit contract_tests testsupport scripts bench conftest.py
 
-.PHONY: install generate check-generated template-diff api-diff lint format test demo emulator contract-deep contract-cli contract-live bench faults mutation clean
+.PHONY: install generate check-generated template-diff api-diff lint format docs test demo emulator contract-deep contract-cli contract-live bench faults mutation clean
 
 install: $(STAMP)
 
@@ -62,8 +62,13 @@ format: $(STAMP)
 	ruff check --fix $(HAND_WRITTEN)
 	ruff format $(HAND_WRITTEN)
 
-## test: everything CI runs: lint, the generated-code drift check, every test (two workers, a file per worker).
-test: lint check-generated
+## docs: the documentation site (mkdocs-material, mkdocstrings), built with --strict (a broken link, anchor or
+## reference fails) into site/, git-ignored. mkdocs serve: the same, served with live reload while you write.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## test: everything CI runs: lint, the generated-code drift check, the docs, every test (two workers, a file per worker).
+test: lint check-generated docs
 	$(PYTHON) -m pytest -n 2 --dist loadfile
 
 ## demo: the main job: generate images end to end (the local emulator when no keys are set).

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import auth, batch, coldstart, memory, overhead, report, waiting
+from . import auth, batch, coldstart, jobs, memory, overhead, report, waiting
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 README = RESULTS.parent.parent / "README.md"
@@ -53,11 +53,13 @@ def main() -> None:
     waiting_result = waiting.run()
     _step("batch (3 runs of 100 tasks, emulator in its own process)")
     batch_result = batch.run()
+    _step(f"large job ({jobs.ITEMS} items, {jobs.SLOTS} slots: kling images batch, then resumed; about 70 s)")
+    job_result = jobs.run()
     _step("memory (batches of 100 and 500 tasks; emulator after 1,000 and 10,000 tasks)")
     memory_result = memory.run()
     _step("cold start")
     cold_result = coldstart.run()
-    results = (overhead_result, auth_result, waiting_result, batch_result, memory_result, cold_result)
+    results = (overhead_result, auth_result, waiting_result, batch_result, memory_result, cold_result, job_result)
     summary = report.summary_rows(*results)
     lines = [
         "# Benchmark results",

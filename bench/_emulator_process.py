@@ -2,7 +2,7 @@
 
 Prints its base URL on the first line, serves until stdin closes, then prints one JSON line: the answers it
 gave (by route and status), the 429 codes, the tasks it holds, how many prompts it saw more than once (the
-duplicates), and its peak RSS.
+duplicates), and its peak RSS. A line ``stats`` on stdin prints the same line at once (and serving goes on).
 """
 
 from __future__ import annotations
@@ -44,14 +44,11 @@ def main() -> None:
         tick_interval=None,
     )
     counting = CountingApp(app)
-    with run_emulator(counting) as base_url:
-        print(base_url, flush=True)
-        sys.stdin.read()
-    emulator = app.state.emulator
-    tasks = emulator.tasks.page(1, 1_000_000, now=clock())
-    prompts = Counter(task.spec.prompt for task in tasks)
-    print(
-        json.dumps(
+
+    def stats() -> str:
+        tasks = app.state.emulator.tasks.page(1, 1_000_000, now=clock())
+        prompts = Counter(task.spec.prompt for task in tasks)
+        return json.dumps(
             {
                 "answers": dict(counting.answers),
                 "codes_429": {str(code): count for code, count in counting.codes.items()},
@@ -59,9 +56,14 @@ def main() -> None:
                 "duplicates": sum(count - 1 for count in prompts.values() if count > 1),
                 "peak_rss_kib": peak_rss_kib(),
             }
-        ),
-        flush=True,
-    )
+        )
+
+    with run_emulator(counting) as base_url:
+        print(base_url, flush=True)
+        for line in sys.stdin:
+            if line.strip() == "stats":
+                print(stats(), flush=True)
+    print(stats(), flush=True)
 
 
 if __name__ == "__main__":

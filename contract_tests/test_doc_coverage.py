@@ -731,7 +731,7 @@ def test_the_spec_has_no_error_the_docs_lack(spec: Spec) -> None:
         spec.resolve(op["responses"]["200"])["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
         for _, _, op in spec.operations()
     }
-    assert len(envelopes) == 13
+    assert len(envelopes) == 14
     for name in envelopes:
         assert "0 on success" in spec.document["components"]["schemas"][name]["properties"]["code"]["description"]
 
@@ -1313,10 +1313,14 @@ def _shows(keyword: str, value: Any, phrase: str) -> bool:
     """Whether a phrase of the docs shows the constraint's value (beyond being in the docs)."""
     if keyword == "format":
         return any(shown in phrase for shown in _FORMATS_SHOWN[value])
+    if keyword == "required" and value is True:  # a parameter: its row says so
+        return "| yes |" in phrase
     if keyword == "required":
         return all(re.search(rf"\b{re.escape(name)}\b", phrase) for name in value)
     if keyword == "pattern":
         return "data:" in phrase
+    if keyword == "minLength" and value == 1:  # "must not be empty", "non-empty"
+        return "empty" in phrase
     if keyword == "enum":
         return all(f"`{v}`" in phrase for v in value)
     return str(value) in phrase
@@ -1389,19 +1393,89 @@ def _rules(spec: Spec) -> list[tuple[str, dict[str, Any]]]:
     return [(location, member) for location, keyword, member, _ in _constraints(spec) if keyword == "rule"]
 
 
+#: The fields each schema's cross-field rules (allOf members with an x-kling-error) are about.
+RULE_FIELDS = {
+    "CreateImageTaskRequest": {"negative_prompt", "image", "element_list"},
+    "CreateOmniImageTaskRequest": {"element_list"},
+    "CreateElementTaskRequest": {"element_image_list", "element_video_list"},
+    "PackageFilter": {"values"},
+    "BalanceDeductionsRequest": {"start_time", "end_time"},
+    "PackageDeductionsRequest": {"start_time", "end_time", "filters"},
+}
+#: The rules JSON Schema cannot state (x-kling-rules), by schema: the check of kling_spec each names.
+CODE_RULES = {
+    "CreateExpandImageTaskRequest": ["expand_area"],
+    "BalanceDeductionsRequest": ["ascending"],
+    "PackageDeductionsRequest": ["ascending"],
+}
+
+
+def _quotes_problems(where: str, description: str) -> list[str]:
+    """Why a rule's description does not quote its source word for word, with how sure it is."""
+    quotes = re.findall(r"“(.+?)”", description, re.S)
+    problems = [] if quotes else [f"{where} quotes no source"]
+    if "[official" not in description:
+        problems.append(f"{where} does not say how sure its source is")
+    problems += [
+        f"{where}: the 2026 docs do not say {quote!r}" for quote in quotes if normalized(quote) not in EDITION_TEXT
+    ]
+    return problems
+
+
 def test_every_rule_quotes_its_source(spec: Spec) -> None:
     """Each cross-field rule says where the 2026 docs state it: its “quotes” are there word for word."""
     rules = _rules(spec)
-    assert {member["x-kling-error"]["field"] for _, member in rules} == {"negative_prompt", "image", "element_list"}
+    schemas = spec.document["components"]["schemas"]
+    found: dict[str, set[str]] = {}
     for location, member in rules:
-        quotes = re.findall(r"“(.+?)”", member["description"], re.S)
-        assert quotes, f"{location} quotes no source"
-        assert "[official" in member["description"], f"{location} does not say how sure its source is"
-        for quote in quotes:
-            assert normalized(quote) in EDITION_TEXT, f"{location}: the 2026 docs do not say {quote!r}"
+        schema = location.split(".")[0]
         told = member["x-kling-error"]
-        assert told["field"] in spec.document["components"]["schemas"]["CreateImageTaskRequest"]["properties"]
+        found.setdefault(schema, set()).add(told["field"])
+        assert _quotes_problems(location, member["description"]) == []
+        assert told["field"] in schemas[schema]["properties"], location
         assert told["rule"], location
+    assert found == RULE_FIELDS
+
+
+def test_every_code_checked_rule_quotes_its_source(spec: Spec) -> None:
+    """The rules JSON Schema cannot say (x-kling-rules) quote their source as the others do, name a check that
+    kling_spec has, and say what a client shows when one is broken."""
+    from kling_spec._checks import _CHECKS
+
+    schemas = spec.document["components"]["schemas"]
+    found = {
+        name: [rule["check"] for rule in schema["x-kling-rules"]]
+        for name, schema in schemas.items()
+        if "x-kling-rules" in schema
+    }
+    assert found == CODE_RULES
+    for name in found:
+        for index, rule in enumerate(schemas[name]["x-kling-rules"]):
+            where = f"{name}.x-kling-rules[{index}]"
+            assert _quotes_problems(where, rule["description"]) == []
+            assert rule["check"] in _CHECKS, where
+            assert set(rule["fields"]) <= set(schemas[name]["properties"]), where
+            assert rule["x-kling-error"]["rule"], where
+            if rule["check"] == "expand_area":  # the factor is the one the quote states
+                (quote,) = re.findall(r"“(.+?)”", rule["description"], re.S)
+                assert f"at most {rule['max_area_factor']}× the original's area" in normalized(quote), where
+            assert (
+                f"kling_spec.{'expand_area_problem' if rule['check'] == 'expand_area' else 'rule_problems'}"
+                in rule["description"]
+            )
+
+
+def test_the_quote_check_catches_a_misquote() -> None:
+    """Guards the quote check: a paraphrase, no quote, no certainty are each reported."""
+    assert (
+        _quotes_problems("r", "Source [official: OUTP]: “the resulting image may be at most 3× the original's area”")
+        == []
+    )
+    assert _quotes_problems("r", "Source [official: OUTP]: “the result may be at most 3× the original's area”") == [
+        'r: the 2026 docs do not say "the result may be at most 3× the original\'s area"'
+    ]
+    assert _quotes_problems("r", "[official: OUTP] no quote") == ["r quotes no source"]
+    assert _quotes_problems("r", "“must be before `end_time`”") == ["r does not say how sure its source is"]
 
 
 def test_no_rule_depends_on_the_model(spec: Spec) -> None:
@@ -1425,11 +1499,11 @@ def test_every_source_tag_of_the_spec_names_a_documented_source(spec: Spec) -> N
     """``[official: GEN21]`` and the like point at the source keys the 2026 docs define."""
     keys = {
         key
-        for text in (ENDPOINTS, GENERAL, CAPABILITIES, DIFF)
+        for text in (ENDPOINTS, GENERAL, CAPABILITIES, DIFF, ACCOUNT)
         for row in table(section(text, "## Source keys"))
         for key in row["Key"].split(" / ")
     }
-    assert {"GEN21", "CAPMAP", "PRICE", "AUTH", "CB", "ERR", "UPD", "SPEC"} <= keys
+    assert {"GEN21", "CAPMAP", "PRICE", "AUTH", "CB", "ERR", "UPD", "SPEC", "OMNIO1", "OUTP", "USAGE", "BAL"} <= keys
     tags = [tag for text in _strings(spec.document) for tag in _TAG.findall(normalized(text))]
     assert len(tags) >= 15
     for kind, names in tags:

@@ -44,6 +44,8 @@ WAIT_FIRST_POLL_SECONDS: Final = 1.0
 WAIT_MIN_INTERVAL_SECONDS: Final = 1.0
 WAIT_MAX_INTERVAL_SECONDS: Final = 5.0
 WAIT_POLL_FRACTION: Final = 0.08
+#: A poll is cut at the wait's deadline, but never given less than this (deadline=0 is one poll).
+WAIT_MIN_POLL_SECONDS: Final = 1.0
 
 # --- Downloads (H4's downloader) -----------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)

@@ -23,6 +23,7 @@ from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask
 from kling_api.types import Response, encode_path_parameter
 
 from . import _answers
+from ._constants import WAIT_MIN_POLL_SECONDS
 from ._core import CallOptions, ClientCore
 from ._effects import Call, Flow, Notify, Sleep, Trace, remember_request_id
 from ._errors import (
@@ -227,8 +228,9 @@ def wait_for_task(
     retry budget, decides when to give up."""
     plan = WaitPlan(task_id, deadline, core.timing.clock())
     while True:
-        # The poll in flight ends by the wait's deadline too, whatever the HTTP timeout.
-        left = max(deadline - (core.timing.clock() - plan.started), 0.0)
+        # The poll in flight ends by the wait's deadline too, whatever the HTTP timeout; each poll gets at least
+        # WAIT_MIN_POLL_SECONDS, so a deadline of 0 is still one poll.
+        left = max(deadline - (core.timing.clock() - plan.started), WAIT_MIN_POLL_SECONDS)
         poll = dataclasses.replace(options, deadline=time.monotonic() + left)
         try:
             task = yield from _get_once(core, task_id, poll, trace)

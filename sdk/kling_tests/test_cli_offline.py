@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from kling.cli import API_ERROR, INTERRUPTED, INVALID_TOKEN, OK, TASK_FAILED, TIMEOUT, USAGE, cli
+from kling.cli import API_ERROR, BUDGET, INTERRUPTED, INVALID_TOKEN, OK, TASK_FAILED, TIMEOUT, USAGE, cli
 from kling.cli._config import is_loopback
 from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV
 
@@ -40,7 +40,8 @@ def test_help_lists_the_commands_the_environment_and_every_exit_code() -> None:
     for variable in (API_KEY_ENV, ACCESS_KEY_ENV, SECRET_KEY_ENV, BASE_URL_ENV, "KLING_LOG"):
         assert variable in result.stdout
     listed = [line.split(maxsplit=1)[0] for line in result.stdout.split("Exit codes:")[1].splitlines() if line.strip()]
-    assert listed == [str(code) for code in (OK, INVALID_TOKEN, USAGE, API_ERROR, TASK_FAILED, TIMEOUT, INTERRUPTED)]
+    codes = (OK, INVALID_TOKEN, USAGE, API_ERROR, TASK_FAILED, TIMEOUT, BUDGET, INTERRUPTED)
+    assert listed == [str(code) for code in codes]
     assert "generate" in kling("images", "--help").stdout
 
 

@@ -403,6 +403,17 @@ async def test_the_budget_stops_new_creates_and_lets_running_tasks_finish(server
     assert server.tasks_by_external_id() == Counter(str(result.request.external_task_id) for result in again)
 
 
+async def test_once_the_budget_refuses_a_task_no_later_one_is_created_even_a_smaller_one(server: Server) -> None:
+    items: list[Any] = [PROMPTS[0], PROMPTS[1], {"prompt": PROMPTS[2], "n": 3}, PROMPTS[3]]
+    # 8 + 8 fit in 24; the third needs 24 more and is refused; the fourth (8) would fit, but the batch stopped.
+    results = await call(server.client.images.generate_many(items, job="stop", concurrency=4, max_units=24))
+
+    assert [result.ok for result in results] == [True, True, False, False]
+    assert "would pass max_units=24" in str(results[2].error)
+    assert "stopped creating tasks" in str(results[3].error)
+    assert len(server.tasks()) == 2
+
+
 async def test_the_budget_counts_the_tasks_found_and_refuses_an_unknown_price(server: Server) -> None:
     await call(server.client.images.generate_many(PROMPTS[:2], job="found", concurrency=2))
     # 16 units were spent by the two found tasks: 20 leaves room for none of the new ones.

@@ -13,7 +13,7 @@ from __future__ import annotations
 # The subcommands' modules (_auth, _emulator, _images) are imported when their command is looked up: see
 # LAZY_COMMANDS in _app, where a new subcommand module is listed.
 from ._app import cli
-from ._exit_codes import API_ERROR, INTERRUPTED, INVALID_TOKEN, OK, TASK_FAILED, TIMEOUT, USAGE
+from ._exit_codes import API_ERROR, BUDGET, INTERRUPTED, INVALID_TOKEN, OK, TASK_FAILED, TIMEOUT, USAGE
 
 
 def main() -> None:
@@ -21,4 +21,15 @@ def main() -> None:
     cli(prog_name="kling")
 
 
-__all__ = ["API_ERROR", "INTERRUPTED", "INVALID_TOKEN", "OK", "TASK_FAILED", "TIMEOUT", "USAGE", "cli", "main"]
+__all__ = [
+    "API_ERROR",
+    "BUDGET",
+    "INTERRUPTED",
+    "INVALID_TOKEN",
+    "OK",
+    "TASK_FAILED",
+    "TIMEOUT",
+    "USAGE",
+    "cli",
+    "main",
+]

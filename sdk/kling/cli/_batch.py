@@ -185,7 +185,10 @@ class Manifest:
 
     def __enter__(self) -> Manifest:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        size = os.fstat(self._fd).st_size
+        if size and os.pread(self._fd, 1, size - 1) != b"\n":
+            os.write(self._fd, b"\n")  # a line cut short by a kill ends here; the next one starts whole
         return self
 
     def __exit__(
@@ -415,13 +418,18 @@ class JobRun:
         from .. import BudgetExceededError, DownloadError, TaskError, TaskFailedError, TaskTimeoutError
 
         state = self._states[result.index]
+        paths: list[Path] = []
+        failure: DownloadError | None = None
+        if result.task is not None:
+            try:  # the item counts as running until its files are there
+                paths = await client.images.download(result.task, self.command.out)
+            except DownloadError as refused:
+                failure = refused
         if result.index in self._started:
             self.tally.running -= 1
         self.tally.ended_this_run += 1
         if result.task is not None:
-            try:
-                paths = await client.images.download(result.task, self.command.out)
-            except DownloadError as failure:
+            if failure is not None:
                 self._ended(state, ERROR, f"download failed: {failure}", task_id=result.task.task_id)
                 return
             units = _charged(result.task, state.estimate)
