@@ -3,13 +3,16 @@
 The docstrings use a few reStructuredText habits that Markdown would print as they are:
 
 - roles, ``:class:`Kling``` (also ``:func:``, ``:meth:``, ``:mod:``, ``:attr:``, ...): a code span, `` `Kling` ``;
-- a paragraph ending in ``::`` followed by an indented block: a colon and a fenced Python block.
+- a paragraph ending in ``::`` followed by an indented block: a colon and a fenced Python block;
+- paragraphs that are Python, not prose (they parse, and import, assign or open a ``with`` block), written
+  without the indentation a literal block needs: a fenced Python block.
 
 Nothing else changes, and the code's docstrings stay as they are: this runs only when mkdocstrings reads them.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import textwrap
 from typing import Any
@@ -19,9 +22,40 @@ import griffe
 ROLE = re.compile(r":(?:py:)?(?:class|func|meth|mod|attr|data|exc|obj|const):`~?([^`]+)`")
 
 
+CODE_STATEMENTS = (ast.Import, ast.ImportFrom, ast.With, ast.AsyncWith, ast.Assign, ast.AnnAssign)
+
+
+def _is_python(paragraph: str) -> bool:
+    if paragraph.startswith(("```", " ", "\t")):
+        return False
+    try:
+        tree = ast.parse(paragraph)
+    except SyntaxError:
+        return False
+    return any(isinstance(node, CODE_STATEMENTS) for node in tree.body)
+
+
+def _fence_bare_code(text: str) -> str:
+    """Runs of paragraphs that are Python (see ``_is_python``), each run in one fenced block."""
+    paragraphs = re.split(r"\n[ \t]*\n", text)
+    out: list[str] = []
+    run: list[str] = []
+    for paragraph in [*paragraphs, ""]:
+        if paragraph and _is_python(paragraph):
+            run.append(paragraph)
+            continue
+        if run:
+            out.append("```python\n" + "\n\n".join(run) + "\n```")
+            run = []
+        if paragraph:
+            out.append(paragraph)
+    return "\n\n".join(out)
+
+
 def markdown_of(text: str) -> str:
     """The docstring ``text`` with its reStructuredText roles and literal blocks made Markdown."""
     text = ROLE.sub(lambda match: f"`{match.group(1)}`", text)
+    text = _fence_bare_code(text)
     lines = text.split("\n")
     out: list[str] = []
     index = 0

@@ -16,6 +16,7 @@ and are checked in code.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -55,10 +56,14 @@ def request_schema(name: str, spec: Spec) -> Mapping[str, Any]:
 
 def image_input_fields(name: str, *, spec: Spec | None = None) -> tuple[str, ...]:
     """The dotted paths of a request's image inputs, ``[]`` for an array's items (``("image_list[].image",)``)."""
-    spec = spec if spec is not None else load_spec()
-    return tuple(
-        ".".join(path).replace(f".{ITEMS}", ITEMS) for path in _image_paths(spec, request_schema(name, spec), (), set())
-    )
+    return _image_input_fields(spec if spec is not None else load_spec(), name)
+
+
+@functools.lru_cache(maxsize=256)
+def _image_input_fields(spec: Spec, name: str) -> tuple[str, ...]:
+    # Read once per spec and request: every create the SDK validates asks.
+    paths = _image_paths(spec, request_schema(name, spec), (), set())
+    return tuple(".".join(path).replace(f".{ITEMS}", ITEMS) for path in paths)
 
 
 def _image_paths(

@@ -1,9 +1,9 @@
-"""The Kling AI image-generation SDK.
+"""The Kling AI image-generation SDK::
 
-from kling import Kling
+    from kling import Kling
 
-with Kling() as client:  # keys from KLING_ACCESS_KEY / KLING_SECRET_KEY
-    task = client.images.generate("A lighthouse on a cliff at dusk")
+    with Kling() as client:  # keys from KLING_API_KEY, or KLING_ACCESS_KEY and KLING_SECRET_KEY
+        task = client.images.generate("A lighthouse on a cliff at dusk")
 
 ``import kling`` loads nothing but this file: each public name is imported from its module on first use
 (PEP 562), so ``import kling`` and ``kling --help`` stay cheap; ``from kling import Kling`` loads the client.
