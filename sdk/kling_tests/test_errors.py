@@ -226,7 +226,7 @@ def test_the_docstrings_write_out_the_codes_the_data_gives_each_class(cls: type[
     assert codes_written(line) == codes, line
     assert ("retryable" in line) is family_retryable(cls), line
     assert codes_written(cls.__doc__ or "") == codes, cls.__doc__
-    # The README's table: test_readme.py (the README is not beside these tests in every copy of them).
+    # The documentation's table: test_docs.py (docs/ is not beside these tests in every copy of them).
 
 
 def test_the_docs_check_sees_a_wrong_code() -> None:

@@ -1,5 +1,5 @@
-"""The README's Python examples type-check under the project's own `mypy --strict` settings, and its error table
-says what the spec's error data says.
+"""The README's Python examples type-check under the project's own `mypy --strict` settings. (The reference
+material, its error table included, is the documentation site's: test_docs.py checks docs/ the same way.)
 
 A self-contained example is every ```python block of README.md; a block that continues an earlier one (it
 uses names defined there) starts with a ``# continued`` comment line and is checked joined to the block
@@ -13,11 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import kling
 import pytest
-from kling._errors import _FAMILY_CLASSES
-
-from .test_errors import TABLE, codes_of, codes_written, family_retryable
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -36,7 +32,7 @@ def readme_examples() -> list[str]:
 
 
 def test_the_readme_has_python_examples() -> None:
-    assert len(readme_examples()) >= 5
+    assert len(readme_examples()) >= 2
 
 
 WRONG_EXAMPLE = "from kling import Kling\n\nclient: int = Kling\n"
@@ -86,19 +82,3 @@ def test_the_check_catches_a_wrong_example(mypy_report: str) -> None:
 def test_the_first_example_is_the_sdk(code: str) -> None:
     # The README leads with the SDK, not with the generated client.
     assert "from kling import" in code
-
-
-@pytest.mark.parametrize("cls", list(_FAMILY_CLASSES.values()), ids=lambda cls: cls.__name__)
-def test_the_error_table_writes_out_what_the_spec_data_gives_each_class(cls: type[kling.APIError]) -> None:
-    codes = codes_of(cls)
-    assert codes
-    readme = README.read_text(encoding="utf-8").splitlines()
-    [row] = [line for line in readme if line.startswith(f"| `{cls.__name__}` |")]
-    _, _, statuses, written, retried, _ = (cell.strip() for cell in row.split("|"))
-    assert codes_written(written) == codes, row
-    documented = {TABLE[code].status for code in codes}
-    if all(status >= 500 for status in documented):
-        assert statuses == "5xx", row
-    else:
-        assert {int(status) for status in re.findall(r"\b\d{3}\b", statuses)} == documented, row
-    assert retried.startswith("yes") is family_retryable(cls), row
