@@ -226,6 +226,13 @@ def _flows() -> Iterator[tuple[str, Callable[[str], httpx.Response], Callable[[k
         lambda header: httpx.Response(200, json={**_task("succeed"), "data": {"task_id": header, "task_status": 7}}),
         get,
     )
+    yield (
+        "too large",
+        lambda header: httpx.Response(
+            200, content=f"{header} ".encode() * 2, headers={"Content-Length": str(kling_auth.MAX_ANSWER_BYTES + 1)}
+        ),
+        get,
+    )
     yield "connect", _raise(httpx.ConnectError("refused")), get
     yield "timeout", _raise(httpx.ReadTimeout("slow")), get
     yield (
