@@ -5,16 +5,42 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
+import kling_api.models
 import pytest
 from kling_api import AuthenticatedClient
+from kling_api.api.account import get_account_costs, list_balance_deductions, list_package_deductions
+from kling_api.api.elements import (
+    create_element_task,
+    delete_element,
+    get_element_task,
+    list_element_tasks,
+    list_preset_elements,
+)
+from kling_api.api.expand import create_expand_image_task, get_expand_image_task, list_expand_image_tasks
 from kling_api.api.images import create_image_task, get_image_task, list_image_tasks
+from kling_api.api.multi_image import (
+    create_multi_image_to_image_task,
+    get_multi_image_to_image_task,
+    list_multi_image_to_image_tasks,
+)
+from kling_api.api.multi_shot import create_multi_shot_task, get_multi_shot_task, list_multi_shot_tasks
+from kling_api.api.omni_image import create_omni_image_task, get_omni_image_task, list_omni_image_tasks
 from kling_api.models import (
+    BalanceDeductionsRequest,
+    CreateElementTaskRequest,
+    CreateExpandImageTaskRequest,
     CreateImageTaskRequest,
     CreateImageTaskResponse,
+    CreateMultiImageToImageTaskRequest,
+    CreateMultiShotTaskRequest,
+    CreateOmniImageTaskRequest,
+    DeleteElementRequest,
     ErrorResponse,
     ImageTask,
     ImageTaskListResponse,
     ImageTaskResponse,
+    PackageDeductionsRequest,
     TaskStatus,
 )
 from kling_api.types import UNSET
@@ -24,9 +50,50 @@ from testsupport.helpers import MODES, call, present
 from testsupport.spec_mock import SpecMock
 
 
-def _request_examples() -> dict[str, Any]:
-    op = load_spec().document["paths"]["/v1/images/generations"]["post"]
+TASK_ID = "783510947463159851"
+_SCHEMAS = "#/components/schemas/"
+
+
+def _request_examples(operation_id: str = "createImageTask") -> dict[str, Any]:
+    _, _, op = load_spec().operation(operation_id)
     return {name: ex["value"] for name, ex in op["requestBody"]["content"]["application/json"]["examples"].items()}
+
+
+def _body(operation_id: str, model: Any) -> Any:
+    """The spec's first request example of an operation, as the generated request model ``model``."""
+    return model.from_dict(next(iter(_request_examples(operation_id).values())))
+
+
+def _model(operation_id: str, media: Any) -> type[Any]:
+    """The generated model of the schema a request body or response names (``$ref`` to a component)."""
+    reference = str(media["content"]["application/json"]["schema"].get("$ref", ""))
+    assert reference.startswith(_SCHEMAS), f"{operation_id}: not a named schema: {reference!r}"
+    model: type[Any] = getattr(kling_api.models, reference.removeprefix(_SCHEMAS))
+    return model
+
+
+def _success_model(operation_id: str) -> type[Any]:
+    spec = load_spec()
+    _, _, op = spec.operation(operation_id)
+    return _model(operation_id, spec.resolve(op["responses"]["200"]))
+
+
+def _request_body_examples() -> list[Any]:
+    return [
+        pytest.param(op["operationId"], name, id=f"{op['operationId']}-{name}")
+        for _, _, op in load_spec().operations()
+        if "requestBody" in op
+        for name in _request_examples(op["operationId"])
+    ]
+
+
+def _success_examples() -> list[Any]:
+    spec = load_spec()
+    return [
+        pytest.param(op["operationId"], name, id=f"{op['operationId']}-{name}")
+        for _, _, op in spec.operations()
+        for name in spec.examples(op["operationId"], 200)
+    ]
 
 
 def _error_examples() -> list[Any]:
@@ -40,12 +107,84 @@ def _error_examples() -> list[Any]:
     return cases
 
 
-#: How to call each operation with a valid request, for tests that only vary the answer.
+#: How to call each operation with a valid request, for tests that only vary the answer (a body: the spec's first
+#: request example of the operation).
 OPERATIONS: dict[str, tuple[Any, dict[str, Any]]] = {
     "createImageTask": (create_image_task, {"body": CreateImageTaskRequest(prompt="a red fox")}),
-    "getImageTask": (get_image_task, {"task_id": "783510947463159851"}),
+    "getImageTask": (get_image_task, {"task_id": TASK_ID}),
     "listImageTasks": (list_image_tasks, {}),
+    "createOmniImageTask": (
+        create_omni_image_task,
+        {"body": _body("createOmniImageTask", CreateOmniImageTaskRequest)},
+    ),
+    "getOmniImageTask": (get_omni_image_task, {"task_id": TASK_ID}),
+    "listOmniImageTasks": (list_omni_image_tasks, {}),
+    "createMultiImageToImageTask": (
+        create_multi_image_to_image_task,
+        {"body": _body("createMultiImageToImageTask", CreateMultiImageToImageTaskRequest)},
+    ),
+    "getMultiImageToImageTask": (get_multi_image_to_image_task, {"task_id": TASK_ID}),
+    "listMultiImageToImageTasks": (list_multi_image_to_image_tasks, {}),
+    "createExpandImageTask": (
+        create_expand_image_task,
+        {"body": _body("createExpandImageTask", CreateExpandImageTaskRequest)},
+    ),
+    "getExpandImageTask": (get_expand_image_task, {"task_id": TASK_ID}),
+    "listExpandImageTasks": (list_expand_image_tasks, {}),
+    "createMultiShotTask": (create_multi_shot_task, {"body": _body("createMultiShotTask", CreateMultiShotTaskRequest)}),
+    "getMultiShotTask": (get_multi_shot_task, {"task_id": TASK_ID}),
+    "listMultiShotTasks": (list_multi_shot_tasks, {}),
+    "createElementTask": (create_element_task, {"body": _body("createElementTask", CreateElementTaskRequest)}),
+    "getElementTask": (get_element_task, {"task_id": TASK_ID}),
+    "listElementTasks": (list_element_tasks, {}),
+    "listPresetElements": (list_preset_elements, {}),
+    "deleteElement": (delete_element, {"body": _body("deleteElement", DeleteElementRequest)}),
+    # The window of the spec's documented answer (Unix milliseconds).
+    "getAccountCosts": (get_account_costs, {"start_time": 1726124664368, "end_time": 1727366400000}),
+    "listBalanceDeductions": (
+        list_balance_deductions,
+        {"body": _body("listBalanceDeductions", BalanceDeductionsRequest)},
+    ),
+    "listPackageDeductions": (
+        list_package_deductions,
+        {"body": _body("listPackageDeductions", PackageDeductionsRequest)},
+    ),
 }
+
+
+def _undocumented(value: Any, where: str = "<body>") -> list[str]:
+    """Where a parsed answer holds keys its generated model did not take as fields (``additional_properties``).
+
+    An object whose schema lists no properties (``type: object`` only, as the page types it) keeps all of its keys
+    there: that is its documented shape, not a miss.
+    """
+    found: list[str] = []
+    if attrs.has(type(value)):
+        fields = [attribute.name for attribute in attrs.fields(type(value)) if attribute.name != "additional_properties"]
+        if fields:
+            found += [f"{where}.{key}" for key in getattr(value, "additional_properties", {})]
+        for name in fields:
+            found += _undocumented(getattr(value, name), f"{where}.{name}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _undocumented(item, f"{where}.{index}")
+    return found
+
+
+def test_every_operation_of_the_spec_can_be_called() -> None:
+    """A new operation in the spec fails here first, by name, not as a KeyError of a parametrized test."""
+    assert sorted(OPERATIONS) == sorted(op["operationId"] for _, _, op in load_spec().operations())
+
+
+@pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
+def test_each_operation_is_called_through_its_own_generated_module(operation_id: str) -> None:
+    method, template, _ = load_spec().operation(operation_id)
+    module, kwargs = OPERATIONS[operation_id]
+    path_kwargs = {name: value for name, value in kwargs.items() if f"{{{name}}}" in template}
+
+    sent = module._get_kwargs(**kwargs)
+
+    assert (sent["method"].upper(), sent["url"]) == (method, template.format(**path_kwargs))
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -62,7 +201,7 @@ async def test_create_sends_the_documented_body_and_parses_the_documented_answer
     assert isinstance(response.parsed, CreateImageTaskResponse)
     assert response.parsed.code == 0
     created = present(response.parsed.data)
-    assert created.task_id == "783510947463159851"
+    assert created.task_id == TASK_ID
     assert created.task_status is TaskStatus.SUBMITTED
     sent = mock_api.raw_requests[-1]
     assert json.loads(sent.content) == body, "the wire body must be exactly what the caller set"
@@ -143,6 +282,43 @@ async def test_list_sends_paging_and_parses_tasks(mock_api: SpecMock, client: Au
     assert mock_api.requests[-1].query == {"pageNum": 2, "pageSize": 50}
 
 
+@pytest.mark.parametrize(("operation_id", "example"), _request_body_examples())
+async def test_every_request_example_goes_on_the_wire_unchanged(
+    mock_api: SpecMock, client: AuthenticatedClient, operation_id: str, example: str
+) -> None:
+    body = _request_examples(operation_id)[example]
+    _, _, op = mock_api.spec.operation(operation_id)
+    model = _model(operation_id, op["requestBody"])
+    mock_api.replay(operation_id, (200, next(iter(mock_api.spec.examples(operation_id, 200)))))
+    module, _ = OPERATIONS[operation_id]
+
+    response = await call(module, "sync", client=client, body=model.from_dict(body))
+
+    assert response.status_code == 200
+    assert json.loads(mock_api.raw_requests[-1].content) == body, "the wire body must be exactly the example"
+    assert mock_api.requests[-1].operation_id == operation_id
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("operation_id", "example"), _success_examples())
+async def test_every_documented_success_parses_into_its_model(
+    mock_api: SpecMock, client: AuthenticatedClient, operation_id: str, example: str, mode: str
+) -> None:
+    mock_api.replay(operation_id, (200, example))
+    expected = mock_api.spec.examples(operation_id, 200)[example]
+    module, kwargs = OPERATIONS[operation_id]
+
+    response = await call(module, mode, client=client, **kwargs)
+
+    assert mock_api.requests[-1].operation_id == operation_id
+    assert response.status_code == 200
+    assert type(response.parsed) is _success_model(operation_id)
+    assert response.parsed.code == 0
+    assert not isinstance(response.parsed.data, dict), "the data must parse into a model, not stay a raw object"
+    assert _undocumented(response.parsed) == [], "every documented field parses into its model's field"
+    assert response.parsed.to_dict() == expected, "parsed and dumped again, the answer is unchanged"
+
+
 @pytest.mark.parametrize(("operation_id", "status", "example"), _error_examples())
 async def test_every_documented_error_parses_with_its_code(
     mock_api: SpecMock, client: AuthenticatedClient, operation_id: str, status: int, example: str
@@ -153,6 +329,7 @@ async def test_every_documented_error_parses_with_its_code(
 
     response = await call(module, "sync", client=client, **kwargs)
 
+    assert mock_api.requests[-1].operation_id == operation_id
     assert response.status_code == status
     assert isinstance(response.parsed, ErrorResponse)
     assert (response.parsed.code, response.parsed.message, response.parsed.request_id) == (

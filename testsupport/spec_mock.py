@@ -12,6 +12,7 @@ given an ``api_key``, ``Bearer <api key>`` exactly; a request that fails either 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,11 +27,8 @@ ACCESS_KEY = "contract-test-access-key"
 # 64+ bytes (HS512 forgeries in the tests too) keeps PyJWT's short-HMAC-key warning (an error in this suite) away.
 SECRET_KEY = "contract-test-secret-key-0123456789abcdef-0123456789abcdef-0123456789"
 
-_PATHS = {
-    "createImageTask": ("POST", "/v1/images/generations"),
-    "listImageTasks": ("GET", "/v1/images/generations"),
-    "getImageTask": ("GET", "/v1/images/generations/{task_id}"),
-}
+# A path parameter of a path template (``{task_id}``).
+_PATH_PARAMETER = re.compile(r"\{(\w+)\}")
 
 
 class ContractViolation(AssertionError):
@@ -66,17 +64,23 @@ class SpecMock:
 
     def replay(self, operation_id: str, *answers: tuple[int, str], task_id: str | None = None) -> respx.Route:
         """Answer ``operation_id`` with the named spec examples, in order (the last one repeats)."""
-        method, template = _PATHS[operation_id]
+        method, template = self.route_of(operation_id)
         path = template.replace("{task_id}", task_id) if task_id else template
         pattern: dict[str, Any] = {"method": method}
-        if "{task_id}" in path:
+        if _PATH_PARAMETER.search(path):
             # respx matches the decoded path, where an escaped "/" in an id is a "/" again.
-            pattern["path__regex"] = "^" + path.replace("{task_id}", ".+") + "$"
+            literals = _PATH_PARAMETER.split(path)[::2]
+            pattern["path__regex"] = "^" + ".+".join(re.escape(literal) for literal in literals) + "$"
         else:
             pattern["path"] = path
         responses = [self.example_response(operation_id, status, name) for status, name in answers]
         sequence: Iterable[httpx.Response] = itertools.chain(responses[:-1], itertools.repeat(responses[-1]))
         return self.router.route(**pattern).mock(side_effect=_copies(sequence))
+
+    def route_of(self, operation_id: str) -> tuple[str, str]:
+        """The method and path template of an operation, as the spec states them (KeyError: no such operation)."""
+        method, template, _ = self.spec.operation(operation_id)
+        return method, template
 
     def example_response(self, operation_id: str, status: int, name: str) -> httpx.Response:
         examples = self.spec.examples(operation_id, status)

@@ -14,13 +14,13 @@ from contextvars import ContextVar
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, ParamSpec, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, Unpack
 
 import httpx
 from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask, ImageTaskCallback
 from kling_api.types import UNSET, Unset
 
-from . import _arguments, _jobs
+from . import _arguments
 from ._batch import BatchResult, arun_batch, run_in_private_loop
 from ._constants import DEFAULT_BATCH_CONCURRENCY
 from ._core import CallOptions, ClientCore
@@ -29,6 +29,9 @@ from ._drivers import run, run_async
 from ._effects import Flow, Trace
 from ._flows import create_task, generate_task, get_task, list_tasks, wait_for_task
 from ._types import CreateFields
+
+if TYPE_CHECKING:  # imported where a batch is run: `from kling import Kling` does without it
+    from . import _jobs
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -112,6 +115,8 @@ class _Flows:
     ) -> Coroutine[Any, Any, _Results]:
         """The batch scheduler over these items (checked now, before anything is sent), each item's create and wait
         run by ``drive``; with job options, the job's (``_jobs``)."""
+        from . import _jobs
+
         if job is not None:
             strict = self._core.strict_capabilities
             planned = _jobs.plan_items(items, fields, job=job.job, shard=job.shard, strict_capabilities=strict)
@@ -271,6 +276,8 @@ class Images(_Flows):
         not created get a BudgetExceededError). ``on_start`` sees an ItemStarted once an item's task exists,
         ``on_result`` each result as its item ends (both in a worker thread).
         """
+        from . import _jobs
+
         core = self._core
         options = _jobs.job_options(job, shard, max_units, on_start, on_result)
         drive = lambda f: asyncio.to_thread(run, f, core)  # noqa: E731
@@ -389,6 +396,8 @@ class AsyncImages(_Flows):
     ) -> _Results:
         """Generate every item, ``concurrency`` slots at a time: see :meth:`Images.generate_many` (jobs too;
         ``on_start`` and ``on_result`` are awaited when they return an awaitable)."""
+        from . import _jobs
+
         core = self._core
         options = _jobs.job_options(job, shard, max_units, on_start, on_result)
         return await self._batch(items, concurrency, deadline, timeout, fields, lambda f: run_async(f, core), options)

@@ -8,7 +8,7 @@ itself ``lifetime`` seconds after it started (closing every connection it holds)
 
 Also here: decompression bombs built in a few milliseconds without ever holding what they inflate to
 (:func:`gzip_bomb`), and :func:`run_client_script`, which runs the SDK against a server in a *subprocess* so that
-its peak memory (``ru_maxrss``) can be measured apart from the test process, under an address-space cap that
+its peak memory (``VmHWM``, else ``ru_maxrss``) can be measured apart from the test process, under an address-space cap that
 turns a runaway client into a ``MemoryError`` of its own instead of a burden on a shared machine.
 """
 
@@ -341,6 +341,15 @@ def run_sync():
 
 
 def peak_kib():
+    # VmHWM: the peak of this process's own memory since exec. ru_maxrss would also count the parent's memory at
+    # fork (Linux keeps the larger of the two across exec), so a big pytest worker would inflate it.
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 

@@ -6,7 +6,7 @@ states its limit as a constant and measures it:
 - **size**: every API answer is read under ``kling_auth.MAX_ANSWER_BYTES`` (32 MiB), on the bytes received and after
   decoding: a body that never ends, a 2 GB ``Content-Length``, a gzip bomb and a stacked ``gzip, gzip`` one end in a
   ``ResponseTooLargeError`` (a ``MalformedResponseError`` with ``.limit``), soon after the cap is crossed, with the
-  peak memory of the process (measured in a subprocess, ``ru_maxrss``) under the cap + 150 MiB; the same for
+  peak memory of the process (measured in a subprocess, ``VmHWM``) under the cap + 150 MiB; the same for
   create, list and a 401 read by the auth plugin; a stacked-gzip image is a ``DownloadError`` naming its limit;
 - **time**: a call's ``timeout`` bounds the whole answer, not each byte: a server trickling the body or the head
   one byte every 0.5 s gives an ``APITimeoutError`` after about ``timeout``; a wait's ``deadline`` cuts the poll in
