@@ -117,7 +117,7 @@ OPERATIONS: dict[str, tuple[Any, dict[str, Any]]] = {
         create_omni_image_task,
         {"body": _body("createOmniImageTask", CreateOmniImageTaskRequest)},
     ),
-    "getOmniImageTask": (get_omni_image_task, {"task_id": TASK_ID}),
+    "getOmniImageTask": (get_multi_shot_task, {"task_id": TASK_ID}),
     "listOmniImageTasks": (list_omni_image_tasks, {}),
     "createMultiImageToImageTask": (
         create_multi_image_to_image_task,
