@@ -49,7 +49,6 @@ from kling_spec import load_spec
 from testsupport.helpers import MODES, call, present
 from testsupport.spec_mock import SpecMock
 
-
 TASK_ID = "783510947463159851"
 _SCHEMAS = "#/components/schemas/"
 
@@ -117,7 +116,7 @@ OPERATIONS: dict[str, tuple[Any, dict[str, Any]]] = {
         create_omni_image_task,
         {"body": _body("createOmniImageTask", CreateOmniImageTaskRequest)},
     ),
-    "getOmniImageTask": (get_multi_shot_task, {"task_id": TASK_ID}),
+    "getOmniImageTask": (get_omni_image_task, {"task_id": TASK_ID}),
     "listOmniImageTasks": (list_omni_image_tasks, {}),
     "createMultiImageToImageTask": (
         create_multi_image_to_image_task,
@@ -160,7 +159,9 @@ def _undocumented(value: Any, where: str = "<body>") -> list[str]:
     """
     found: list[str] = []
     if attrs.has(type(value)):
-        fields = [attribute.name for attribute in attrs.fields(type(value)) if attribute.name != "additional_properties"]
+        fields = [
+            attribute.name for attribute in attrs.fields(type(value)) if attribute.name != "additional_properties"
+        ]
         if fields:
             found += [f"{where}.{key}" for key in getattr(value, "additional_properties", {})]
         for name in fields:

@@ -82,7 +82,7 @@ async def test_unknown_fields_are_kept_not_rejected(mock_api: SpecMock, client: 
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("operation_id", ["getImageTask", "createImageTask", "listImageTasks"])
+@pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
 async def test_data_null_parses(mock_api: SpecMock, client: Any, mode: str, operation_id: str) -> None:
     body = copy.deepcopy(next(iter(mock_api.spec.examples(operation_id, 200).values())))
     body["data"] = None

@@ -14,11 +14,13 @@ the others to the SDK, which waits for the tasks that exist and creates the miss
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import os
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -28,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .._constants import DEFAULT_BATCH_CONCURRENCY
+from .._constants import DEFAULT_BATCH_CONCURRENCY, LOGGER_NAME
 from ._app import CliState, state_of
 from ._errors import CliError, Interrupted
 from ._exit_codes import API_ERROR, BUDGET, OK, TASK_FAILED, TIMEOUT, USAGE
@@ -501,6 +503,22 @@ def _charged(task: ImageTask, estimate: Decimal | None) -> Decimal:
     return charged_units(task, estimate)
 
 
+@contextlib.contextmanager
+def _warnings_said_later() -> Iterator[None]:
+    """The SDK's warnings about the items (an unknown model...) left out while the command checks them: the SDK
+    says them once more as the job runs."""
+
+    def before_warnings(record: logging.LogRecord) -> bool:
+        return record.levelno < logging.WARNING
+
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.addFilter(before_warnings)
+    try:
+        yield
+    finally:
+        logger.removeFilter(before_warnings)
+
+
 def _async_client(state: CliState) -> AsyncKling:
     from .. import AsyncKling
 
@@ -565,7 +583,7 @@ def _print_estimate(output: Output, command: JobCommand, lines: int, estimate: J
     if estimate.unpriced:
         total += f"; {len(estimate.unpriced)} task(s) of unknown price not counted"
     output.line(total)
-    width = max(len(name) for name in estimate.models)
+    width = max((len(name) for name in estimate.models), default=0)
     for name, part in sorted(estimate.models.items()):
         units = "unknown price" if part.units is None else f"{part.units} units"
         output.line(f"  {name.ljust(width)}  {part.tasks} tasks  {part.images} images  {units}")
@@ -626,6 +644,7 @@ def _summary(output: Output, command: JobCommand, tally: Tally, manifest: Path, 
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
+    metavar="DIR",
     help="Folder for the images and the manifest (NAME.manifest.jsonl); created if missing.",
 )
 @click.option(
@@ -664,7 +683,8 @@ def batch(
     lines = read_job_file(file)
     chosen = [line for line in lines if in_shard(line.number, shard)]
     items = {line.number: line.item for line in chosen}
-    planned = _checked(file, lines, lambda: plan_items(items, {}, job=job))
+    with contextlib.nullcontext() if dry_run else _warnings_said_later():
+        planned = _checked(file, lines, lambda: plan_items(items, {}, job=job))
     if dry_run:
         _print_estimate(output, command, len(lines), estimate_planned(planned))
         return
