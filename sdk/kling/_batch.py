@@ -12,7 +12,7 @@ The rules:
   (``deadline_seconds`` after its slots were granted) has passed. The wait itself has its own timeout, set by
   the ``wait`` callable;
 - any other :class:`KlingError` becomes that item's error and the batch goes on; results come back in input
-  order, one per request;
+  order, one per request, and each is handed to ``on_result`` (when given) as its item ends, its slots released;
 - an exception that is not a :class:`KlingError` (a bug, or an ``on_update`` callback that raised) is not
   swallowed: no new item starts, items waiting for slots or backing off give up, the running items are
   cancelled, and the exception is raised (for the sync client, once the calls already running in its worker

@@ -29,6 +29,8 @@
     │   ├── TaskFailedError                 the task ended `failed`: .task (ImageTask), .task_status_msg
     │   └── TaskTimeoutError                the wait's deadline passed: .task_id, .last_status
     ├── DownloadError                       an image could not be downloaded safely: .url, .reason
+    ├── BudgetExceededError                 an item of a budgeted batch (generate_many(max_units=...)) was not
+    │                                       created: .max_units, .units_committed, .units_needed (defined in _jobs)
     └── WebhookVerificationError            a signed callback did not verify (parse_callback(..., secret=...));
         │                                   also a standardwebhooks.WebhookVerificationError. Answer 4xx, use nothing
         ├── WebhookHeadersError             webhook-id / webhook-timestamp / webhook-signature missing, repeated,

@@ -7,9 +7,10 @@ itself ``lifetime`` seconds after it started (closing every connection it holds)
 ``with`` block ends. Nothing here ever listens beyond loopback.
 
 Also here: decompression bombs built in a few milliseconds without ever holding what they inflate to
-(:func:`gzip_bomb`), and :func:`run_client_script`, which runs the SDK against a server in a *subprocess* so that
-its peak memory (``VmHWM``, else ``ru_maxrss``) can be measured apart from the test process, under an address-space cap that
-turns a runaway client into a ``MemoryError`` of its own instead of a burden on a shared machine.
+(:func:`gzip_bomb`), and :func:`run_client_script`, which runs the SDK against a server in a *subprocess* so
+that its peak memory (``VmHWM``, else ``ru_maxrss``) can be measured apart from the test process, under an
+address-space cap that turns a runaway client into a ``MemoryError`` of its own instead of a burden on a shared
+machine.
 """
 
 from __future__ import annotations
