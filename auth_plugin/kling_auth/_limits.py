@@ -68,7 +68,6 @@ def _prepare(request: httpx.Request) -> float | None:
     """Fixes the request's deadline and clamps its timeouts to the time left; the deadline."""
     deadline = deadline_of(request)
     request.extensions[DEADLINE_EXTENSION] = deadline
-    request.headers["Accept-Encoding"] = ACCEPTED_ENCODINGS
     if deadline is not None:
         left = max(deadline - time.monotonic(), 0.001)
         timeouts = dict(request.extensions.get("timeout") or {})
@@ -182,6 +181,15 @@ class _BoundedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 def bound_response(response: httpx.Response, limit: int = MAX_ANSWER_BYTES) -> None:
     """Replace an answer's body stream (before anything reads it) by the bounded, decoding one."""
+    headers = response.headers
+    declared = headers.get("Content-Length")
+    encoding = headers.get("Content-Encoding")
+    if declared is not None and _LENGTH.fullmatch(declared.strip()) and encoding is None:
+        if len(declared.strip()) > 19 or int(declared) > limit:
+            raise AnswerTooLargeError(limit, "Content-Length", response.status_code, request=response.request)
+        # Not encoded, and its length within the cap: the HTTP layer reads exactly that many bytes, and each read
+        # already has the deadline (sync: the network backend; async: the caller's asyncio.timeout).
+        return
     _check_declared_length(response, limit)
     decoder = _Decoder(_encodings(response), limit, response.status_code)
     deadline = response.request.extensions.get(DEADLINE_EXTENSION)
@@ -214,6 +222,8 @@ def bound_httpx_client(client: httpx.Client | httpx.AsyncClient, *, max_bytes: i
     """Make ``client`` read every answer under ``max_bytes`` and each request's deadline (this module's
     docstring): hooks first in its event hooks, and (sync) the deadline on every socket operation."""
     request_hook, async_request_hook, response_hook, async_response_hook = _hooks(max_bytes)
+    # All the client decodes itself (under the cap): a server must not answer in an encoding it cannot bound.
+    client.headers["Accept-Encoding"] = ACCEPTED_ENCODINGS
     hooks = client.event_hooks
     is_sync = isinstance(client, httpx.Client)
     client.event_hooks = {
