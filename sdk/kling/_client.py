@@ -215,6 +215,9 @@ class Kling(_BaseKling):
     One connection pool per client: use it as a context manager, or call ``close()``.
     """
 
+    #: Image-generation tasks: create, get, list, wait, generate, download, generate_many.
+    images: Images
+
     def __init__(
         self,
         access_key: str | None = None,
@@ -240,7 +243,7 @@ class Kling(_BaseKling):
         self._bind(self._core)
 
     def _bind(self, core: ClientCore) -> None:
-        self.images: Images = Images(core)
+        self.images = Images(core)
 
     def with_options(
         self,
@@ -274,6 +277,9 @@ class AsyncKling(_BaseKling):
     Use it with ``async with``, or call ``await client.aclose()``.
     """
 
+    #: Image-generation tasks, with ``await``: the same methods as :attr:`Kling.images`.
+    images: AsyncImages
+
     def __init__(
         self,
         access_key: str | None = None,
@@ -299,7 +305,7 @@ class AsyncKling(_BaseKling):
         self._bind(self._core)
 
     def _bind(self, core: ClientCore) -> None:
-        self.images: AsyncImages = AsyncImages(core)
+        self.images = AsyncImages(core)
 
     def with_options(
         self,
