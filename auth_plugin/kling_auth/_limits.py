@@ -65,13 +65,10 @@ def deadline_of(request: httpx.Request) -> float | None:
 
 
 def _prepare(request: httpx.Request) -> float | None:
-    """Fixes the request's deadline and clamps its timeouts to the time left; the deadline."""
+    """Fixes the request's deadline (its extension); the deadline. Each operation is held to it where it runs: the
+    sync network backend gives every connect, read and write at most the time left, the body stream is cut at it."""
     deadline = deadline_of(request)
     request.extensions[DEADLINE_EXTENSION] = deadline
-    if deadline is not None:
-        left = max(deadline - time.monotonic(), 0.001)
-        timeouts = dict(request.extensions.get("timeout") or {})
-        request.extensions["timeout"] = {k: left if v is None else min(v, left) for k, v in timeouts.items()}
     return deadline
 
 

@@ -93,22 +93,31 @@ class Trace:
 
 # Results are the generated attrs models (slotted, unhashable, weak-referenceable): their request ids are kept by
 # id, and forgotten when the result is.
-_REQUEST_IDS: dict[int, str] = {}
+# id -> (a weak reference to the result, whose callback forgets the entry; the request id).
+_REQUEST_IDS: dict[int, tuple[weakref.ref[Any], str]] = {}
+
+
+def _forget(key: int) -> Callable[[weakref.ref[Any]], None]:
+    def forget(reference: weakref.ref[Any]) -> None:
+        entry = _REQUEST_IDS.get(key)
+        if entry is not None and entry[0] is reference:
+            del _REQUEST_IDS[key]
+
+    return forget
 
 
 def remember_request_id(result: object, request_id: str) -> None:
     """Note which request produced ``result`` (and each item of a list result)."""
-    for item in result if isinstance(result, list) else [result]:
+    for item in result if isinstance(result, list) else (result,):
         key = id(item)
-        if key not in _REQUEST_IDS:
-            try:
-                weakref.finalize(item, _REQUEST_IDS.pop, key, None)
-            except TypeError:  # not weak-referenceable: nothing to key it by safely
-                continue
-        _REQUEST_IDS[key] = request_id
+        try:
+            _REQUEST_IDS[key] = (weakref.ref(item, _forget(key)), request_id)
+        except TypeError:  # not weak-referenceable: nothing to key it by safely
+            continue
 
 
 def request_id_of(result: object) -> str | None:
     """The ``request_id`` of the answer that produced ``result`` (a task, a created task, an item of a list):
     what the publisher's support asks for. None for an object the SDK did not return."""
-    return _REQUEST_IDS.get(id(result))
+    entry = _REQUEST_IDS.get(id(result))
+    return entry[1] if entry is not None and entry[0]() is result else None
