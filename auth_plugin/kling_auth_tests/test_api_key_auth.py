@@ -16,6 +16,7 @@ from kling_auth import (
     MissingCredentialsError,
     auth_mode,
     authenticated_client,
+    check_api_key,
     resolve_auth,
 )
 from kling_spec import load_spec
@@ -118,3 +119,67 @@ def test_nothing_at_all_names_both_modes() -> None:
         resolve_auth()
     assert "KLING_API_KEY" in str(raised.value)
     assert "KLING_ACCESS_KEY" in str(raised.value)
+
+
+UNCARRIED = "api_key holds characters an HTTP header cannot carry (check $KLING_API_KEY or the argument)"
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (None, "api_key must be a string, got NoneType"),
+        (123, "api_key must be a string, got int"),
+        ("", "api_key is empty (argument or $KLING_API_KEY)"),
+        ("   ", "api_key is empty (argument or $KLING_API_KEY)"),
+        (" sk-1234567890 ", "api_key has leading or trailing whitespace (a copy-paste slip?)"),
+        ("sk-1234567890\t", "api_key has leading or trailing whitespace (a copy-paste slip?)"),
+        (
+            "sk-ñ-1234567890",
+            "api_key holds characters an HTTP header cannot carry (check $KLING_API_KEY or the argument)",
+        ),
+        (
+            "sk-\x00-1234567890",
+            "api_key holds characters an HTTP header cannot carry (check $KLING_API_KEY or the argument)",
+        ),
+        (
+            "sk-\ud800-1234567890",
+            "api_key holds characters an HTTP header cannot carry (check $KLING_API_KEY or the argument)",
+        ),
+    ],
+    ids=["none", "int", "empty", "blank", "padded", "tab", "non-ascii", "nul", "surrogate"],
+)
+def test_each_unusable_api_key_is_refused_with_its_reason(key: object, message: str) -> None:
+    with pytest.raises(MissingCredentialsError) as raised:
+        check_api_key(key)
+    assert str(raised.value) == message
+
+
+def test_a_printable_ascii_key_is_taken_as_it_is() -> None:
+    check_api_key("sk-Ab_9.~+/=")
+
+
+def test_no_api_key_argument_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLING_API_KEY", PLUGIN_API_KEY)
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers["authorization"])
+        return httpx.Response(200)
+
+    with httpx.Client(auth=APIKeyAuth(), transport=httpx.MockTransport(handler)) as http:
+        http.get("https://example.com/")
+    assert sent == [f"Bearer {PLUGIN_API_KEY}"]
+    assert repr(APIKeyAuth()) == "APIKeyAuth(api_key='***')"
+
+
+def test_an_api_key_missing_everywhere_names_the_variable() -> None:
+    with pytest.raises(MissingCredentialsError) as raised:
+        APIKeyAuth()
+    assert str(raised.value) == "Kling API key missing: api_key (argument or $KLING_API_KEY)"
+
+
+def test_an_empty_api_key_in_the_environment_falls_back_to_the_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLING_API_KEY", "")
+    monkeypatch.setenv("KLING_ACCESS_KEY", ACCESS_KEY)
+    monkeypatch.setenv("KLING_SECRET_KEY", SECRET_KEY)
+    assert type(resolve_auth()) is KlingAuth

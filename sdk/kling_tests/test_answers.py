@@ -14,10 +14,12 @@ from typing import Any
 
 import httpx
 import kling
+import kling_auth
 import pytest
 from kling import _answers
 from kling._retry import backoff_delay
 from kling_api import errors as api_errors
+from kling_api import errors as api_errors_module
 from kling_api.models import (
     CreatedImageTask,
     CreateImageTaskResponse,
@@ -368,3 +370,17 @@ def test_a_response_error_keeps_its_status_and_retry_after() -> None:
     assert isinstance(error, kling.ServerError)
     assert (error.http_status, error.code, error.message, error.request_id) == (520, 5002, "backlog", "r-520")
     assert backoff_delay(1, error, lambda: 1.0) == 2.0
+
+
+def test_an_answer_over_the_cap_is_a_response_too_large_error_with_its_limit_and_status() -> None:
+    error = _answers.error_from_exception(kling_auth.AnswerTooLargeError(10, "bytes received", 429))
+    assert type(error) is kling.ResponseTooLargeError
+    assert (error.limit, error.http_status) == (10, 429)
+    assert str(error) == "malformed answer (HTTP 429): the answer is over the 10-byte limit (bytes received)"
+
+
+def test_a_401_without_the_envelope_is_an_authentication_error() -> None:
+    error = _answers.error_from_exception(api_errors_module.MalformedResponse(401, b"<html>no</html>", "not JSON"))
+    assert type(error) is kling.AuthenticationError
+    assert error.http_status == 401
+    assert str(error) == ("HTTP 401: authentication refused, without the API's envelope; body starts '<html>no</html>'")

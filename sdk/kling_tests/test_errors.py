@@ -363,3 +363,51 @@ def test_a_download_error_names_the_url_and_the_reason() -> None:
     error = kling.DownloadError("https://cdn.example/a.png", "not an image")
     assert (error.url, error.reason) == ("https://cdn.example/a.png", "not an image")
     assert str(error) == "cannot download https://cdn.example/a.png: not an image"
+
+
+# -- server text reaches users inert ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("plain text", "plain text"),
+        ("two\nlines", "two\\nlines"),
+        ("\x1b[31mred\x07", "\\x1b[31mred\\x07"),
+        ("tab\there", "tab\\there"),
+        ("é and ü stay", "é and ü stay"),
+        (42, "42"),
+    ],
+    ids=["plain", "newline", "escape and bell", "tab", "printable unicode", "not text"],
+)
+def test_server_text_is_made_one_escaped_line(text: object, shown: str) -> None:
+    assert kling._errors.inert(text) == shown
+
+
+def test_server_text_is_cut_at_the_stated_length_saying_how_much_was_left_out() -> None:
+    limit = kling._errors.SERVER_TEXT_MAX_CHARS
+    assert limit == 300
+    assert kling._errors.inert("x" * limit) == "x" * limit
+    assert kling._errors.inert("x" * (limit + 5)) == "x" * limit + "... (5 more characters)"
+    assert kling._errors.inert("abcdef", 3) == "abc... (3 more characters)"
+    assert kling._errors.inert("\n" * 4, 2) == "\\n\\n... (2 more characters)"
+
+
+def test_an_api_errors_text_is_inert_and_the_full_text_stays_on_it() -> None:
+    message = "bad\nthing " + "y" * 400
+    error = kling.InvalidRequestError(message, http_status=400, code=1201, request_id="req\x1b[2J" + "z" * 200)
+    assert error.raw_message == message
+    assert error.message == kling._errors.inert(message)
+    assert "\n" not in str(error)
+    assert "\x1b" not in str(error) + repr(error)
+    assert error.request_id == kling._errors.inert("req\x1b[2J" + "z" * 200, 100)
+    assert error.request_id is not None
+    assert error.request_id.startswith("req\\x1b[2J")
+    assert error.request_id.endswith("... (107 more characters)")
+
+
+def test_a_response_over_the_cap_says_the_limit() -> None:
+    error = kling.ResponseTooLargeError("the answer is over the 10-byte limit", http_status=200, limit=10)
+    assert isinstance(error, kling.MalformedResponseError)
+    assert (error.limit, error.http_status, error.retryable) == (10, 200, False)
+    assert str(error) == "malformed answer (HTTP 200): the answer is over the 10-byte limit"
