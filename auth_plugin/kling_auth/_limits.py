@@ -142,10 +142,14 @@ def _encodings(response: httpx.Response) -> list[str]:
 _LENGTH = re.compile(r"[0-9]{1,40}")
 
 
-def _check_declared_length(response: httpx.Response, limit: int) -> None:
+def _check_declared_length(response: httpx.Response, limit: int) -> bool:
+    """Refuses a Content-Length over the limit; whether the answer declares a (valid) length within it."""
     declared = response.headers.get("Content-Length", "").strip()
-    if _LENGTH.fullmatch(declared) and (len(declared) > 19 or int(declared) > limit):
+    if not _LENGTH.fullmatch(declared):
+        return False
+    if len(declared) > 19 or int(declared) > limit:
         raise AnswerTooLargeError(limit, "Content-Length", response.status_code, request=response.request)
+    return True
 
 
 class _BoundedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -178,16 +182,10 @@ class _BoundedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 def bound_response(response: httpx.Response, limit: int = MAX_ANSWER_BYTES) -> None:
     """Replace an answer's body stream (before anything reads it) by the bounded, decoding one."""
-    headers = response.headers
-    declared = headers.get("Content-Length")
-    encoding = headers.get("Content-Encoding")
-    if declared is not None and _LENGTH.fullmatch(declared.strip()) and encoding is None:
-        if len(declared.strip()) > 19 or int(declared) > limit:
-            raise AnswerTooLargeError(limit, "Content-Length", response.status_code, request=response.request)
+    if _check_declared_length(response, limit) and "Content-Encoding" not in response.headers:
         # Not encoded, and its length within the cap: the HTTP layer reads exactly that many bytes, and each read
         # already has the deadline (sync: the network backend; async: the caller's asyncio.timeout).
         return
-    _check_declared_length(response, limit)
     decoder = _Decoder(_encodings(response), limit, response.status_code)
     deadline = response.request.extensions.get(DEADLINE_EXTENSION)
     response.stream = _BoundedStream(response.stream, decoder, deadline, response.request)
