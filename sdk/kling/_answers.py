@@ -7,9 +7,9 @@ truncated body, a body of the wrong shape, an undocumented status, a 200 whose e
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import kling_auth
@@ -25,6 +25,7 @@ from kling_api.models import (
 )
 from kling_api.types import Response, Unset
 
+from ._endpoints import Task
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -44,8 +45,21 @@ from ._retry import retry_after_seconds
 _MAX_ENVELOPE_BYTES = 64 * 1024
 _EXCERPT_CHARS = 200
 
-Envelope = CreateImageTaskResponse | ImageTaskResponse | ImageTaskListResponse
+
+class Envelope(Protocol):
+    """The API's answer around its data: every success envelope of the generated client has these."""
+
+    @property
+    def code(self) -> int: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def request_id(self) -> str: ...
+
+
 E = TypeVar("E", bound=Envelope)
+TaskT = TypeVar("TaskT", bound=Task)
+D = TypeVar("D")
 
 
 def error_from_exception(error: BaseException) -> KlingError | None:
@@ -145,6 +159,7 @@ def _missing_data(status: int, envelope: Envelope) -> MalformedResponseError:
 
 
 def created_task(response: Response[Any]) -> tuple[CreatedImageTask, str]:
+    """What every create answers: the new task's id and status."""
     envelope = unwrap(response, CreateImageTaskResponse)
     data = envelope.data
     if not isinstance(data, CreatedImageTask):
@@ -153,31 +168,58 @@ def created_task(response: Response[Any]) -> tuple[CreatedImageTask, str]:
     return data, envelope.request_id
 
 
-def image_task(response: Response[Any]) -> tuple[ImageTask, str]:
-    envelope = unwrap(response, ImageTaskResponse)
-    data = envelope.data
-    if not isinstance(data, ImageTask):
-        raise _missing_data(int(response.status_code), envelope)
-    _check_task_fields(data, int(response.status_code), envelope.request_id)
-    return data, envelope.request_id
+def task_parser(envelope_type: type[Any], task_type: type[TaskT]) -> Callable[[Response[Any]], tuple[TaskT, str]]:
+    """The parser of a query's answer: its task (a ``task_type``), checked."""
+
+    def parse(response: Response[Any]) -> tuple[TaskT, str]:
+        envelope = unwrap(response, envelope_type)
+        data = envelope.data
+        if not isinstance(data, task_type):
+            raise _missing_data(int(response.status_code), envelope)
+        _check_task_fields(data, int(response.status_code), envelope.request_id)
+        return data, envelope.request_id
+
+    return parse
 
 
-def image_tasks(response: Response[Any]) -> tuple[list[ImageTask], str]:
-    envelope = unwrap(response, ImageTaskListResponse)
-    data = envelope.data
-    if isinstance(data, Unset) or data is None:
-        raise _missing_data(int(response.status_code), envelope)
-    tasks: Sequence[object] = data
-    for task in tasks:
-        if not isinstance(task, ImageTask):
-            raise MalformedResponseError(
-                f"a listed task is a {type(task).__name__}", http_status=int(response.status_code)
-            )
-        _check_task_fields(task, int(response.status_code), envelope.request_id)
-    return list(data), envelope.request_id
+def tasks_parser(envelope_type: type[Any], task_type: type[D]) -> Callable[[Response[Any]], tuple[list[D], str]]:
+    """The parser of a list's answer: its tasks (each a ``task_type``), checked."""
+
+    def parse(response: Response[Any]) -> tuple[list[D], str]:
+        envelope = unwrap(response, envelope_type)
+        data = envelope.data
+        if isinstance(data, Unset) or data is None:
+            raise _missing_data(int(response.status_code), envelope)
+        tasks: Sequence[object] = data
+        for task in tasks:
+            if not isinstance(task, task_type):
+                raise MalformedResponseError(
+                    f"a listed task is a {type(task).__name__}", http_status=int(response.status_code)
+                )
+            _check_task_fields(task, int(response.status_code), envelope.request_id)
+        return list(data), envelope.request_id
+
+    return parse
 
 
-def _check_task_fields(task: CreatedImageTask | ImageTask, status: int, request_id: str) -> None:
+def data_parser(envelope_type: type[Any], data_type: type[D]) -> Callable[[Response[Any]], tuple[D, str]]:
+    """The parser of an answer whose data is one object of ``data_type`` (the account's costs, a deletion)."""
+
+    def parse(response: Response[Any]) -> tuple[D, str]:
+        envelope = unwrap(response, envelope_type)
+        data = envelope.data
+        if not isinstance(data, data_type):
+            raise _missing_data(int(response.status_code), envelope)
+        return data, envelope.request_id
+
+    return parse
+
+
+image_task = task_parser(ImageTaskResponse, ImageTask)
+image_tasks = tasks_parser(ImageTaskListResponse, ImageTask)
+
+
+def _check_task_fields(task: Any, status: int, request_id: str) -> None:
     # The generated parser checks types; this keeps the promise even if a field slips through.
     problems = [
         name
@@ -195,7 +237,7 @@ def _check_task_fields(task: CreatedImageTask | ImageTask, status: int, request_
         )
 
 
-def created_from_task(task: ImageTask) -> CreatedImageTask:
+def created_from_task(task: Task) -> CreatedImageTask:
     """What a create would have answered, from the task found by its external_task_id."""
     return CreatedImageTask(
         task_id=task.task_id,

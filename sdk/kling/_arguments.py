@@ -1,6 +1,6 @@
 """The caller's arguments, checked before anything is sent: each a ValidationError naming the argument and the rule.
 
-Shared by the sync and async resources (``_images``), so an argument rule is written once.
+Shared by the sync and async resources (``_resources``), so an argument rule is written once.
 """
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ import json
 import math
 import os
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
 import kling_spec
-from kling_api.models import CreateImageTaskRequest, ImageTask, ImageTaskCallback
+from kling_api.models import CreateImageTaskRequest, ImageTaskCallback
 from kling_api.types import UNSET, Unset
 
 from ._constants import DEFAULT_WAIT_DEADLINE, DOWNLOAD_DEADLINE_SECONDS
@@ -97,9 +97,10 @@ def create_request(
 
 
 def batch_requests(
-    items: Iterable[str | CreateImageTaskRequest], fields: Mapping[str, Any], *, strict_capabilities: bool
-) -> list[CreateImageTaskRequest]:
-    """Every item of a batch as a checked request; one bad item refuses the whole batch before anything is sent."""
+    items: Iterable[object], fields: Mapping[str, Any], *, build: Callable[[object, Mapping[str, Any]], Any]
+) -> list[Any]:
+    """Every item of a batch as a checked request (``build(item, fields)``, with its external_task_id); one bad item
+    refuses the whole batch before anything is sent."""
     if isinstance(items, str | bytes):
         # A string is an iterable of one-character prompts: one paid task per character.
         raise ValidationError("items", "must be a list of prompts or requests, not a single string")
@@ -107,7 +108,7 @@ def batch_requests(
     for index, item in enumerate(items):
         try:
             # Each item gets its external_task_id now, so every result names a task the caller can look up.
-            requests.append(create_request(item, fields, strict_capabilities=strict_capabilities)[0])
+            requests.append(build(item, fields))
         except ValidationError as error:
             field = f"items[{index}].{error.field}" if error.field else f"items[{index}]"
             raise ValidationError(field, error.rule) from None
@@ -118,11 +119,9 @@ def task_id(value: object) -> str:
     return check_task_id(value, "task_id")
 
 
-def download_arguments(task: object, directory: object) -> tuple[ImageTask, Path]:
-    """The task and the folder to save into: ``~`` expanded to the home folder (explicitly: a folder named ``~``
-    is never created), an empty path or one holding NUL refused."""
-    if not isinstance(task, ImageTask):
-        raise ValidationError("task", f"must be an ImageTask (from get, wait or generate), got {type(task).__name__}")
+def download_folder(directory: object) -> Path:
+    """The folder to save into: ``~`` expanded to the home folder (explicitly: a folder named ``~`` is never
+    created), an empty path or one holding NUL refused."""
     if not isinstance(directory, str | os.PathLike):
         raise ValidationError("directory", f"must be a folder path, got {type(directory).__name__}")
     text = os.fspath(directory)
@@ -131,7 +130,7 @@ def download_arguments(task: object, directory: object) -> tuple[ImageTask, Path
     if "\0" in text:
         raise ValidationError("directory", "holds a NUL character, which no file system takes")
     try:
-        return task, Path(text).expanduser()
+        return Path(text).expanduser()
     except RuntimeError:  # no home folder to expand ~ into
         raise ValidationError("directory", "starts with ~ but this user has no home folder") from None
 

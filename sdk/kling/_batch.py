@@ -34,9 +34,10 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask
+from kling_api.models import CreatedImageTask, ImageTask
+from kling_api.types import Unset
 
 from ._constants import (
     BATCH_QUOTA_BACKOFF_FIRST_SECONDS,
@@ -51,16 +52,28 @@ QUOTA_FULL_CODE = 1303
 
 _logger = logging.getLogger(LOGGER_NAME)
 T = TypeVar("T")
+if TYPE_CHECKING:  # the default needs typing_extensions (PEP 696), which only the type checker reads here
+    from typing_extensions import TypeVar as DefaultedTypeVar
+
+    TaskT = DefaultedTypeVar("TaskT", default=ImageTask)
+else:
+    TaskT = TypeVar("TaskT")
+
+#: Slots an omni-image series of ``series_amount: auto`` holds: the most a series has (the model chooses how many,
+#: "the task then holds as many concurrency slots as images it produces"); fewer when the batch has fewer.
+SERIES_AUTO_MOST_SLOTS = 9
+#: Slots of a series whose ``series_amount`` is left out: the documented default.
+SERIES_DEFAULT_SLOTS = 4
 
 
 @dataclass(frozen=True)
-class BatchResult:
+class BatchResult(Generic[TaskT]):
     """One request's outcome: ``task`` (the succeeded task) or ``error``, at ``index`` in the input."""
 
     index: int
     # Out of the repr: a request may carry a reference image of several MB in Base64.
-    request: CreateImageTaskRequest = field(repr=False)
-    task: ImageTask | None = None
+    request: Any = field(repr=False)
+    task: TaskT | None = None
     error: KlingError | None = None
 
     @property
@@ -68,10 +81,23 @@ class BatchResult:
         return self.error is None and self.task is not None
 
 
-def slots_needed(request: CreateImageTaskRequest) -> int:
-    """Slots a request holds while it runs: its ``n``, 1 when unset (the server's default)."""
-    n = request.n
-    return n if isinstance(n, int) and not isinstance(n, bool) and n >= 1 else 1
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
+
+
+def slots_needed(request: object, slots: int | None = None) -> int:
+    """Slots a request holds while it runs: its ``n``, 1 when unset (the server's default) or without ``n``
+    (a multi-shot, an element); a series its ``series_amount`` (``auto``: up to SERIES_AUTO_MOST_SLOTS, at most
+    ``slots``, the batch's)."""
+    if str(getattr(request, "result_type", "")) == "series":
+        amount = getattr(request, "series_amount", None)
+        if isinstance(amount, Unset) or amount is None:
+            return SERIES_DEFAULT_SLOTS
+        counted = _count(amount)
+        if counted is not None:
+            return counted
+        return SERIES_AUTO_MOST_SLOTS if slots is None else min(SERIES_AUTO_MOST_SLOTS, slots)
+    return _count(getattr(request, "n", None)) or 1
 
 
 def _is_quota_full(error: KlingError) -> bool:
@@ -91,16 +117,16 @@ class _Stopped(Exception):
 @dataclass(frozen=True)
 class _Plan:
     results: list[BatchResult | None]
-    runnable: list[tuple[int, int, CreateImageTaskRequest]]  # (index, slots needed, request), input order
+    runnable: list[tuple[int, int, Any]]  # (index, slots needed, request), input order
 
 
-def _plan(requests: Sequence[CreateImageTaskRequest], slots: int) -> _Plan:
+def _plan(requests: Sequence[Any], slots: int) -> _Plan:
     if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
         raise ValidationError("concurrency", f"must be a whole number of at least 1, got {slots!r}")
     results: list[BatchResult | None] = [None] * len(requests)
-    runnable: list[tuple[int, int, CreateImageTaskRequest]] = []
+    runnable: list[tuple[int, int, Any]] = []
     for index, request in enumerate(requests):
-        need = slots_needed(request)
+        need = slots_needed(request, slots)
         if need > slots:
             error = ValidationError("n", f"the request needs {need} slots, more than the batch's {slots}")
             results[index] = BatchResult(index, request, error=error)
@@ -233,16 +259,16 @@ class _Slots:
 
 
 async def arun_batch(
-    requests: Sequence[CreateImageTaskRequest],
+    requests: Sequence[Any],
     *,
     slots: int,
-    create: Callable[[CreateImageTaskRequest], Awaitable[CreatedImageTask]],
-    wait: Callable[[str], Awaitable[ImageTask]],
+    create: Callable[[Any], Awaitable[CreatedImageTask]],
+    wait: Callable[[str], Awaitable[Any]],
     deadline_seconds: float,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    on_result: Callable[[BatchResult], Awaitable[object]] | None = None,
-) -> list[BatchResult]:
+    on_result: Callable[[BatchResult[Any]], Awaitable[object]] | None = None,
+) -> list[BatchResult[Any]]:
     """Creates and waits for every request, ``slots`` at a time; one result per request, in input order.
 
     ``on_result`` is awaited with each result as its item ends (after its slots are given back), in the order
@@ -255,7 +281,7 @@ async def arun_batch(
         return _finish(plan)
     pool = _Slots(slots)
 
-    async def create_within_quota(request: CreateImageTaskRequest, deadline: float) -> CreatedImageTask:
+    async def create_within_quota(request: Any, deadline: float) -> CreatedImageTask:
         attempt = 0
         while True:
             seen = pool.ended_so_far()
@@ -275,7 +301,7 @@ async def arun_batch(
             if pool.stopped:
                 raise _Stopped
 
-    async def work(turn: int, index: int, need: int, request: CreateImageTaskRequest) -> BatchResult:
+    async def work(turn: int, index: int, need: int, request: Any) -> BatchResult:
         await pool.acquire(turn, need)
         was_created = False
         try:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import cached_property
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 import kling_auth
@@ -27,10 +28,25 @@ from ._constants import (
 )
 from ._core import CallOptions, ClientCore, _Pools
 from ._errors import MissingCredentialsError, ValidationError
-from ._images import AsyncImages, Images
+from ._images import (
+    AsyncImages,
+    AsyncMultiImages,
+    AsyncMultiShots,
+    AsyncOmniImages,
+    AsyncOutpainting,
+    Images,
+    MultiImages,
+    MultiShots,
+    OmniImages,
+    Outpainting,
+)
 from ._logging import configure_from_env, log_warning
 from ._loopback import is_loopback
 from ._retry import Timing
+
+if TYPE_CHECKING:
+    from ._account import Account, AsyncAccount
+    from ._elements import AsyncElements, Elements
 
 # Of the caller's httpx_args, what also applies to image downloads. Never headers, cookies or auth: the
 # image CDN is another host and must not see the API's credentials.
@@ -42,6 +58,8 @@ _CLIENT_OPTIONS = {
     "verify": "verify_ssl",
     "follow_redirects": "follow_redirects",
 }
+#: The resources made on first use (``cached_property``): a ``with_options`` copy makes its own.
+_RESOURCES = ("omni_images", "multi_images", "outpainting", "multi_shots", "elements", "account")
 # httpx_args that Kling's own arguments own.
 _OWN_ARGS = ("base_url", "timeout")
 
@@ -186,6 +204,8 @@ class _BaseKling:
     def _with_core(self, core: ClientCore) -> Self:
         copy = object.__new__(type(self))
         copy.__dict__.update(self.__dict__)
+        for name in _RESOURCES:  # made again, on first use, around the copy's core
+            copy.__dict__.pop(name, None)
         copy._core = core
         copy._bind(core)
         return copy
@@ -244,6 +264,40 @@ class Kling(_BaseKling):
 
     def _bind(self, core: ClientCore) -> None:
         self.images = Images(core)
+
+    @cached_property
+    def omni_images(self) -> OmniImages:
+        """Omni-image tasks (Image O1, Image 3.0 Omni: 4K, series): the same verbs as :attr:`images`."""
+        return OmniImages(self._core)
+
+    @cached_property
+    def multi_images(self) -> MultiImages:
+        """Multi-image-to-image tasks (subjects, scene, style): the same verbs as :attr:`images`."""
+        return MultiImages(self._core)
+
+    @cached_property
+    def outpainting(self) -> Outpainting:
+        """Outpainting tasks (an image extended on its sides): the same verbs as :attr:`images`."""
+        return Outpainting(self._core)
+
+    @cached_property
+    def multi_shots(self) -> MultiShots:
+        """AI multi-shot tasks (three views from a frontal image): the same verbs as :attr:`images`."""
+        return MultiShots(self._core)
+
+    @cached_property
+    def elements(self) -> Elements:
+        """The account's elements (create, get, list, wait, generate), the presets and deletion."""
+        from ._elements import Elements
+
+        return Elements(self._core)
+
+    @cached_property
+    def account(self) -> Account:
+        """The account's resource packs (``costs``) and billing ledgers."""
+        from ._account import Account
+
+        return Account(self._core)
 
     def with_options(
         self,
@@ -306,6 +360,40 @@ class AsyncKling(_BaseKling):
 
     def _bind(self, core: ClientCore) -> None:
         self.images = AsyncImages(core)
+
+    @cached_property
+    def omni_images(self) -> AsyncOmniImages:
+        """Omni-image tasks: see :attr:`Kling.omni_images`."""
+        return AsyncOmniImages(self._core)
+
+    @cached_property
+    def multi_images(self) -> AsyncMultiImages:
+        """Multi-image-to-image tasks: see :attr:`Kling.multi_images`."""
+        return AsyncMultiImages(self._core)
+
+    @cached_property
+    def outpainting(self) -> AsyncOutpainting:
+        """Outpainting tasks: see :attr:`Kling.outpainting`."""
+        return AsyncOutpainting(self._core)
+
+    @cached_property
+    def multi_shots(self) -> AsyncMultiShots:
+        """AI multi-shot tasks: see :attr:`Kling.multi_shots`."""
+        return AsyncMultiShots(self._core)
+
+    @cached_property
+    def elements(self) -> AsyncElements:
+        """The account's elements: see :attr:`Kling.elements`."""
+        from ._elements import AsyncElements
+
+        return AsyncElements(self._core)
+
+    @cached_property
+    def account(self) -> AsyncAccount:
+        """The account's resource packs and ledgers: see :attr:`Kling.account`."""
+        from ._account import AsyncAccount
+
+        return AsyncAccount(self._core)
 
     def with_options(
         self,

@@ -3,12 +3,14 @@
 A resource (``client.images``) never reaches into its client: it receives the core, which holds the generated
 client (and so the API connection pool), the timing hooks, the retry budget, the capability policy, the per-call
 defaults set with ``with_options`` and the download settings. Copies made by ``with_options`` share the
-generated client and the download pools (``_Pools``); closing any of them closes those.
+generated client, the download pools (``_Pools``) and the request pacing (``_Pacer``); closing any of them closes
+the pools.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -101,6 +103,23 @@ class _Pools:
         return self.async_
 
 
+class _Pacer:
+    """The publisher's request-rate limits (``x-kling-rate-limit``: 1 request a second on ``/account/costs``),
+    kept by this client and its ``with_options`` copies together, across threads: each request of a paced
+    operation is given its turn, at least ``1 / requests_per_second`` after the previous one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next_turn: dict[str, float] = {}
+
+    def wait_before(self, operation: str, requests_per_second: float, now: float) -> float:
+        """Seconds to wait before sending the next request of ``operation`` (its turn is taken now)."""
+        with self._lock:
+            turn = max(now, self._next_turn.get(operation, now))
+            self._next_turn[operation] = turn + 1 / requests_per_second
+        return turn - now
+
+
 @dataclass
 class ClientCore:
     """What resources receive: see the module docstring."""
@@ -116,6 +135,8 @@ class ClientCore:
     download_max_redirects: int = DOWNLOAD_MAX_REDIRECTS
     #: The client's HTTP timeout: each request ends within its longest value, whatever the server trickles.
     timeout: httpx.Timeout | None = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    #: Shared by ``with_options`` copies, as the pools are.
+    pacer: _Pacer = field(default_factory=_Pacer)
 
     def deadline(self, options: CallOptions) -> float | None:
         """When a request of a call must end (``time.monotonic()``): its timeout's longest value from now, or

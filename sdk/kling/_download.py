@@ -34,11 +34,12 @@ from typing import Final
 import httpx
 import kling_auth
 import kling_spec
-from kling_api.models import ImageTask, TaskStatus
+from kling_api.models import TaskStatus
 from kling_api.types import Unset
 
 from ._constants import DOWNLOAD_DEADLINE_SECONDS, DOWNLOAD_MAX_NAME_LENGTH
 from ._effects import CloseStream, Flow, OpenStream, ReadChunk, Stream
+from ._endpoints import IMAGES, Picture, Task
 from ._errors import DownloadError, MalformedResponseError, inert
 
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
@@ -101,51 +102,57 @@ def _parse_url(raw: str, allowed_schemes: frozenset[str]) -> httpx.URL:
     return url
 
 
-def _image_limits() -> tuple[int, int]:
-    """(most images in one task, highest image number), as the spec states them (``n`` and ``index`` bounds)."""
+def _highest_image_number() -> int:
+    """The highest image number the spec allows (``ImageResult.index``): 9."""
     schemas = kling_spec.load_spec().document["components"]["schemas"]
-    most = int(schemas["CreateImageTaskRequest"]["properties"]["n"]["maximum"])
-    highest = int(schemas["ImageResult"]["properties"]["index"]["maximum"])
-    return most, highest
+    return int(schemas["ImageResult"]["properties"]["index"]["maximum"])
 
 
-def _plan(task: ImageTask, *, watermark: bool, allowed_schemes: frozenset[str]) -> list[_PlannedImage]:
+def _plan(
+    task: Task, pictures: list[Picture], most: int, *, watermark: bool, allowed_schemes: frozenset[str]
+) -> list[_PlannedImage]:
     """What to fetch and under which name; refuses (before any request) a task with nothing safe to fetch."""
     stem = safe_file_stem(task.task_id)
     what = f"task {stem}"
     if task.task_status != TaskStatus.SUCCEED:
         raise DownloadError(what, f"the task is {task.task_status.value!r}, not 'succeed': no images yet")
-    images = [] if isinstance(task.task_result, Unset) else task.task_result.images
-    if isinstance(images, Unset) or not images:
+    if not pictures:
         raise DownloadError(what, "the task succeeded but lists no images")
     # What the spec allows a task to hold, checked before a file is written: a hostile answer listing a
     # thousand images must not become a thousand files.
-    most, highest = _image_limits()
-    if len(images) > most:
+    highest = _highest_image_number()
+    if len(pictures) > most:
         raise MalformedResponseError(
-            f"task {stem} lists {len(images)} images; a task holds at most {most}", http_status=200
+            f"task {stem} lists {len(pictures)} images; a task holds at most {most}", http_status=200
         )
-    for image in images:
-        if not 0 <= image.index <= highest:
+    for picture in pictures:
+        number = picture.number
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= highest:
             raise MalformedResponseError(
-                f"task {stem} numbers an image {inert(image.index, 40)}; images are numbered 0 to {highest}",
+                f"task {stem} numbers an image {inert(number, 40)}; images are numbered 0 to {highest}",
                 http_status=200,
             )
-    # The API numbers images 0-9; its number names the file when the numbers are distinct, else the position does.
-    numbers = [image.index for image in images]
-    numbers_ok = len(set(numbers)) == len(numbers)
+    # The API numbers images 0-9; its number names the file when the numbers are distinct among the images of the
+    # same kind (a series, a view), else the position does.
+    names = {(p.group, p.view) for p in pictures}
+    distinct = all(
+        len({p.number for p in pictures if (p.group, p.view) == kind})
+        == len([p for p in pictures if (p.group, p.view) == kind])
+        for kind in names
+    )
     planned: list[_PlannedImage] = []
-    for position, image in enumerate(images):
+    for position, picture in enumerate(pictures):
         if watermark:
-            if isinstance(image.watermark_url, Unset) or not image.watermark_url:
+            if isinstance(picture.watermark_url, Unset) or not picture.watermark_url:
                 raise DownloadError(what, f"image {position} has no watermark_url (was watermark_info enabled?)")
-            raw = image.watermark_url
+            raw = picture.watermark_url
         else:
-            raw = image.url
+            raw = picture.url
         if not isinstance(raw, str):
             raise DownloadError(what, f"image {position} has no URL")
         _parse_url(raw, allowed_schemes)
-        planned.append(_PlannedImage(url=raw, stem=f"{stem}-{numbers[position] if numbers_ok else position}"))
+        number = picture.number if distinct else position
+        planned.append(_PlannedImage(url=raw, stem=f"{stem}-{picture.group}{number}{picture.view}"))
     return planned
 
 
@@ -284,7 +291,7 @@ def _received(response: httpx.Response, image: _ImageFile) -> int:
 
 
 def download_flow(
-    task: ImageTask,
+    task: Task,
     directory: str | os.PathLike[str],
     *,
     watermark: bool,
@@ -292,11 +299,22 @@ def download_flow(
     max_bytes: int,
     max_redirects: int,
     seconds_per_image: float | None = DOWNLOAD_DEADLINE_SECONDS,
+    pictures: list[Picture] | None = None,
+    most: int | None = None,
 ) -> Flow[list[Path]]:
     """Saves every image of a succeeded task into ``directory`` (created if missing); the paths, in order.
 
-    Each image, redirects included, must arrive within ``seconds_per_image`` (None: no limit)."""
-    planned = _plan(task, watermark=watermark, allowed_schemes=allowed_schemes)
+    ``pictures`` are the task's images as its endpoint lists them (default: an ImageTask's ``images``), at most
+    ``most`` of them. Each image, redirects included, must arrive within ``seconds_per_image`` (None: no limit)."""
+    if pictures is None:
+        pictures, most = IMAGES.pictures(task), IMAGES.most_pictures  # type: ignore[arg-type]
+    planned = _plan(
+        task,
+        pictures,
+        IMAGES.most_pictures if most is None else most,
+        watermark=watermark,
+        allowed_schemes=allowed_schemes,
+    )
     folder = _prepare_folder(directory)
     paths: list[Path] = []
     for image in planned:

@@ -26,7 +26,7 @@
     │       │                               can hold): .http_status, .body_excerpt
     │       └── ResponseTooLargeError       the answer is over the size cap (received or decoded): .limit
     ├── TaskError                           .task_id
-    │   ├── TaskFailedError                 the task ended `failed`: .task (ImageTask), .task_status_msg
+    │   ├── TaskFailedError                 the task ended `failed`: .task (the task), .task_status_msg
     │   └── TaskTimeoutError                the wait's deadline passed: .task_id, .last_status
     ├── DownloadError                       an image could not be downloaded safely: .url, .reason
     ├── BudgetExceededError                 an item of a budgeted batch (generate_many(max_units=...)) was not
@@ -65,8 +65,9 @@ import standardwebhooks
 from kling_api.errors import redact
 
 if TYPE_CHECKING:
-    from kling_api.models import ImageTask
     from kling_spec import DocumentedError
+
+    from ._endpoints import Task
 
 
 #: Server text in a message, a repr or a log line is cut to this many characters (the full text stays on the error).
@@ -222,7 +223,8 @@ class TaskError(KlingError):
 class TaskFailedError(TaskError):
     """The task ended ``failed``; ``task_status_msg`` says why (e.g. content moderation)."""
 
-    def __init__(self, task: ImageTask) -> None:
+    def __init__(self, task: Task) -> None:
+        #: The failed task, as its endpoint answers it (an ImageTask, an OmniImageTask, ...).
         self.task = task
         # The server's words, never a token it may have echoed back (as APIError.message).
         message = task.task_status_msg

@@ -18,14 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from kling_api.api.images import create_image_task, get_image_task, list_image_tasks
-from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask
+from kling_api.models import CreatedImageTask
 from kling_api.types import Response, encode_path_parameter
 
 from . import _answers
 from ._constants import WAIT_MIN_POLL_SECONDS
 from ._core import CallOptions, ClientCore
 from ._effects import Call, Flow, Notify, Sleep, Trace, remember_request_id
+from ._endpoints import TaskEndpoint, TaskT
 from ._errors import (
     RESOURCE_NOT_FOUND_CODE,
     TASK_NOT_FOUND_CODE,
@@ -38,8 +38,6 @@ from ._retry import backoff_delay, create_ambiguous, create_should_retry, is_ret
 from ._wait import Outcome, WaitPlan, decide
 
 T = TypeVar("T")
-
-GENERATIONS = "/v1/images/generations"
 
 
 def _elapsed_ms(start: float) -> float:
@@ -113,32 +111,76 @@ def with_retries(
 # -- queries ---------------------------------------------------------------------------------------------------
 
 
-def task_path(task_id: str) -> str:
+def task_path(endpoint: TaskEndpoint[Any, Any], task_id: str) -> str:
     """The path as sent (for the log line), encoded by the generated client's own rule."""
-    return f"{GENERATIONS}/{encode_path_parameter('task_id', task_id)}"
+    return endpoint.task_path(encode_path_parameter("task_id", task_id))
 
 
-def _get_once(core: ClientCore, task_id: str, options: CallOptions, trace: Trace | None) -> Flow[ImageTask]:
-    call = request(core, get_image_task, {"task_id": task_id}, options)
-    return exchange("GET", task_path(task_id), call, _answers.image_task, trace)
+def _get_once(
+    core: ClientCore, endpoint: TaskEndpoint[TaskT, Any], task_id: str, options: CallOptions, trace: Trace | None
+) -> Flow[TaskT]:
+    call = request(core, endpoint.get_api, {"task_id": task_id}, options)
+    return exchange("GET", task_path(endpoint, task_id), call, endpoint.parse_task, trace)
 
 
-def get_task(core: ClientCore, task_id: str, options: CallOptions, trace: Trace | None = None) -> Flow[ImageTask]:
+def get_task(
+    core: ClientCore,
+    endpoint: TaskEndpoint[TaskT, Any],
+    task_id: str,
+    options: CallOptions,
+    trace: Trace | None = None,
+) -> Flow[TaskT]:
     """The task by its id or external id, retried after a transient failure."""
-    return with_retries("get", lambda: _get_once(core, task_id, options, trace), core, is_retryable_query_error)
+    return with_retries(
+        "get", lambda: _get_once(core, endpoint, task_id, options, trace), core, is_retryable_query_error
+    )
+
+
+def query(
+    core: ClientCore,
+    what: str,
+    api: Any,
+    path: str,
+    kwargs: dict[str, Any],
+    parse: Callable[[Response[Any]], tuple[T, str]],
+    options: CallOptions,
+    trace: Trace | None = None,
+    *,
+    method: str = "GET",
+    with_body: bool = False,
+    requests_per_second: float | None = None,
+    should_retry: Callable[[BaseException], bool] = is_retryable_query_error,
+) -> Flow[T]:
+    """One request (a list, a ledger page, the account's costs, a deletion), retried when ``should_retry`` says
+    (by default after a transient failure: it changes nothing). With ``requests_per_second``, each attempt waits
+    for its turn under the operation's rate limit (``_core._Pacer``), shared with every copy of the client."""
+
+    def once() -> Flow[T]:
+        if requests_per_second is not None:
+            wait = core.pacer.wait_before(path, requests_per_second, core.timing.clock())
+            if wait > 0:
+                log_decision(
+                    "%s %s: waiting %.2f s for its turn (%g requests a second)", method, path, wait, requests_per_second
+                )
+                yield Sleep(wait)
+        return (
+            yield from exchange(method, path, request(core, api, kwargs, options, with_body=with_body), parse, trace)
+        )
+
+    return with_retries(what, once, core, should_retry)
 
 
 def list_tasks(
-    core: ClientCore, page: int, page_size: int, options: CallOptions, trace: Trace | None = None
-) -> Flow[list[ImageTask]]:
+    core: ClientCore,
+    endpoint: TaskEndpoint[TaskT, Any],
+    page: int,
+    page_size: int,
+    options: CallOptions,
+    trace: Trace | None = None,
+) -> Flow[list[TaskT]]:
     """One page of tasks, retried after a transient failure."""
     kwargs = {"page_num": page, "page_size": page_size}
-
-    def once() -> Flow[list[ImageTask]]:
-        call = request(core, list_image_tasks, kwargs, options)
-        return exchange("GET", GENERATIONS, call, _answers.image_tasks, trace)
-
-    return with_retries("list", once, core, is_retryable_query_error)
+    return query(core, "list", endpoint.list_api, endpoint.path, kwargs, endpoint.parse_tasks, options, trace)
 
 
 # -- the create that never creates twice -----------------------------------------------------------------------
@@ -169,9 +211,11 @@ class _CreateState:
         return self.maybe_created and isinstance(error, InvalidRequestError) and error.code == TASK_NOT_FOUND_CODE
 
 
-def _lookup(core: ClientCore, external_task_id: str, options: CallOptions) -> Flow[CreatedImageTask | None]:
+def _lookup(
+    core: ClientCore, endpoint: TaskEndpoint[Any, Any], external_task_id: str, options: CallOptions
+) -> Flow[CreatedImageTask | None]:
     try:
-        task = yield from _get_once(core, external_task_id, options, None)
+        task = yield from _get_once(core, endpoint, external_task_id, options, None)
     except KlingError as error:
         if _is_not_found(error):
             log_decision("create %s: not found, creating it", external_task_id)
@@ -183,7 +227,8 @@ def _lookup(core: ClientCore, external_task_id: str, options: CallOptions) -> Fl
 
 def create_task(
     core: ClientCore,
-    body: CreateImageTaskRequest,
+    endpoint: TaskEndpoint[Any, Any],
+    body: Any,
     external_task_id: str,
     options: CallOptions,
     trace: Trace | None = None,
@@ -195,15 +240,15 @@ def create_task(
 
     def attempt() -> Flow[CreatedImageTask]:
         if state.maybe_created:
-            found = yield from _lookup(core, external_task_id, lookup_options)
+            found = yield from _lookup(core, endpoint, external_task_id, lookup_options)
             if found is not None:
                 return found
         try:
-            call = request(core, create_image_task, {"body": body}, options, with_body=True)
-            return (yield from exchange("POST", GENERATIONS, call, _answers.created_task, trace))
+            call = request(core, endpoint.create_api, {"body": body}, options, with_body=True)
+            return (yield from exchange("POST", endpoint.path, call, _answers.created_task, trace))
         except KlingError as error:
             if state.lookup_before_giving_up(error):
-                found = yield from _lookup(core, external_task_id, lookup_options)
+                found = yield from _lookup(core, endpoint, external_task_id, lookup_options)
                 if found is not None:
                     return found
             state.note_failure(error)
@@ -217,12 +262,13 @@ def create_task(
 
 def wait_for_task(
     core: ClientCore,
+    endpoint: TaskEndpoint[TaskT, Any],
     task_id: str,
     deadline: float,
-    on_update: Callable[[ImageTask], object] | None,
+    on_update: Callable[[TaskT], object] | None,
     options: CallOptions,
     trace: Trace | None = None,
-) -> Flow[ImageTask]:
+) -> Flow[TaskT]:
     """Poll until the task succeeds (returned), fails (TaskFailedError) or ``deadline`` seconds pass
     (TaskTimeoutError). One query per poll: a transient failure is a missed poll, and the deadline, not a
     retry budget, decides when to give up."""
@@ -233,7 +279,7 @@ def wait_for_task(
         left = max(deadline - (core.timing.clock() - plan.started), WAIT_MIN_POLL_SECONDS)
         poll = dataclasses.replace(options, deadline=time.monotonic() + left)
         try:
-            task = yield from _get_once(core, task_id, poll, trace)
+            task = yield from _get_once(core, endpoint, task_id, poll, trace)
         except KlingError as error:
             plan.missed_poll(error, is_retryable_query_error(error))
         else:
@@ -249,13 +295,14 @@ def wait_for_task(
 
 def generate_task(
     core: ClientCore,
-    body: CreateImageTaskRequest,
+    endpoint: TaskEndpoint[TaskT, Any],
+    body: Any,
     external_task_id: str,
     deadline: float,
-    on_update: Callable[[ImageTask], object] | None,
+    on_update: Callable[[TaskT], object] | None,
     options: CallOptions,
     trace: Trace | None = None,
-) -> Flow[ImageTask]:
+) -> Flow[TaskT]:
     """Create, then wait: the succeeded task."""
-    created = yield from create_task(core, body, external_task_id, options, trace)
-    return (yield from wait_for_task(core, created.task_id, deadline, on_update, options.queries(), trace))
+    created = yield from create_task(core, endpoint, body, external_task_id, options, trace)
+    return (yield from wait_for_task(core, endpoint, created.task_id, deadline, on_update, options.queries(), trace))

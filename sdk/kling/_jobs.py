@@ -36,7 +36,7 @@ from typing import Any
 
 import attrs
 import kling_spec
-from kling_api.models import CreatedImageTask, CreateImageTaskRequest, ImageTask, TaskStatus
+from kling_api.models import CreatedImageTask, CreateImageTaskRequest, TaskStatus
 from kling_api.types import Unset
 
 from . import _answers
@@ -44,10 +44,11 @@ from ._batch import BatchResult, arun_batch, slots_needed
 from ._constants import JOB_ID_DIGEST_CHARS, JOB_NAME_MAX_CHARS
 from ._core import CallOptions, ClientCore
 from ._effects import Flow, Notify
+from ._endpoints import IMAGES, Task, TaskEndpoint
 from ._errors import TASK_NOT_FOUND_CODE, InvalidRequestError, KlingError, TaskFailedError, ValidationError
 from ._flows import _is_not_found, create_task, get_task, wait_for_task
 from ._logging import log_decision
-from ._requests import build_create_request, with_external_task_id
+from ._requests import build_create_request, build_request, with_external_task_id
 from ._wait import Outcome, decide
 
 #: One item of a batch: a prompt, a request, or (in a job) a dict of create fields with its ``prompt``.
@@ -198,8 +199,16 @@ def _plain_item(index: int, item: JobItem) -> str | CreateImageTaskRequest:
     return item
 
 
-def build_item(item: object, fields: Mapping[str, Any], *, strict_capabilities: bool) -> CreateImageTaskRequest:
+def build_item(
+    item: object, fields: Mapping[str, Any], *, strict_capabilities: bool, endpoint: TaskEndpoint[Any, Any] = IMAGES
+) -> Any:
     """A checked request from a prompt, a request, or a dict of create fields (its own fields win over ``fields``)."""
+    if endpoint is not IMAGES:
+        if isinstance(item, Mapping):
+            if not all(isinstance(key, str) for key in item):
+                raise ValidationError("", "the fields of an item are named by strings")
+            return build_request(endpoint, None, {**fields, **item}, strict_capabilities=strict_capabilities)
+        return build_request(endpoint, item, fields, strict_capabilities=strict_capabilities)
     if isinstance(item, Mapping):
         own = dict(item)
         if not all(isinstance(key, str) for key in own):
@@ -219,10 +228,10 @@ class _Item:
     """One item of a batch, and what the batch learnt about its task."""
 
     number: int
-    request: CreateImageTaskRequest
+    request: Any
     external_task_id: str
     estimate: kling_spec.Estimate | None
-    found: ImageTask | None = None
+    found: Task | None = None
     #: What the lookup raised (an API error), given as the item's result.
     lookup_error: KlingError | None = None
     #: Units the budget counts for this item's task while it runs.
@@ -240,6 +249,7 @@ def plan_items(
     job: str | None,
     shard: tuple[int, int] | None = None,
     strict_capabilities: bool = False,
+    endpoint: TaskEndpoint[Any, Any] = IMAGES,
 ) -> list[_Item]:
     """Every item (of the shard) as a checked request with its external_task_id; one bad item refuses them all,
     naming it (``items[3].n``), before anything is sent."""
@@ -249,7 +259,7 @@ def plan_items(
         if not in_shard(number, shard):
             continue
         try:
-            request = build_item(item, fields, strict_capabilities=strict_capabilities)
+            request = build_item(item, fields, strict_capabilities=strict_capabilities, endpoint=endpoint)
             if job is not None and isinstance(request.external_task_id, Unset):
                 external_task_id = item_external_task_id(job, number, request)
                 request = attrs.evolve(request, external_task_id=external_task_id)
@@ -264,7 +274,7 @@ def plan_items(
                 f"is the same as items[{numbers_by_id[external_task_id]}]'s: each task needs its own",
             )
         numbers_by_id[external_task_id] = number
-        estimate = kling_spec.estimate_cost(request.to_dict())
+        estimate = kling_spec.estimate_cost(request.to_dict(), schema=endpoint.operation)
         planned.append(_Item(number, request, external_task_id, estimate))
     return planned
 
@@ -302,9 +312,9 @@ def estimate_planned(planned: list[_Item]) -> JobEstimate:
     )
 
 
-def _model_of(request: CreateImageTaskRequest) -> str:
+def _model_of(request: Any, operation: str = "createImageTask") -> str:
     model = request.to_dict().get("model_name")
-    return str(model) if model else kling_spec.default_model()
+    return str(model) if model else (kling_spec.default_model(schema=operation) or "")
 
 
 # -- options -------------------------------------------------------------------------------------------------------
@@ -356,10 +366,12 @@ def _units_limit(value: object) -> Decimal | None:
 # -- the flows of an item ------------------------------------------------------------------------------------------
 
 
-def find_task(core: ClientCore, external_task_id: str, options: CallOptions) -> Flow[ImageTask | None]:
+def find_task(
+    core: ClientCore, external_task_id: str, options: CallOptions, endpoint: TaskEndpoint[Any, Any] = IMAGES
+) -> Flow[Task | None]:
     """The task carrying this external_task_id, or None when the server has none (a documented "not found")."""
     try:
-        task = yield from get_task(core, external_task_id, options)
+        task: Task = yield from get_task(core, endpoint, external_task_id, options)
     except KlingError as error:
         if _is_not_found(error):
             log_decision("job item %s: no task yet", external_task_id)
@@ -372,21 +384,22 @@ def find_task(core: ClientCore, external_task_id: str, options: CallOptions) -> 
 
 def create_or_find(
     core: ClientCore,
-    request: CreateImageTaskRequest,
+    request: Any,
     external_task_id: str,
     options: CallOptions,
     *,
     duplicates_are_found: bool,
-) -> Flow[tuple[CreatedImageTask, ImageTask | None]]:
+    endpoint: TaskEndpoint[Any, Any] = IMAGES,
+) -> Flow[tuple[CreatedImageTask, Task | None]]:
     """Create the task; in a job, a create refused with 1201 (a duplicate external_task_id: created meanwhile by
     another process) is looked up, and the task found is the item's. The task found is returned beside."""
     try:
-        created = yield from create_task(core, request, external_task_id, options)
+        created = yield from create_task(core, endpoint, request, external_task_id, options)
     except InvalidRequestError as error:
         if not duplicates_are_found or error.code != TASK_NOT_FOUND_CODE:
             raise
         log_decision("job item %s: create refused (1201), perhaps as a duplicate: looking it up", external_task_id)
-        task = yield from find_task(core, external_task_id, options.queries())
+        task = yield from find_task(core, external_task_id, options.queries(), endpoint)
         if task is None:
             raise error from None
         return _answers.created_from_task(task), task
@@ -397,7 +410,7 @@ def _notify(callback: Callable[[Any], object], value: object) -> Flow[None]:
     yield Notify(callback, value)
 
 
-def charged_units(task: ImageTask, estimate: Decimal | None) -> Decimal:
+def charged_units(task: Task, estimate: Decimal | None) -> Decimal:
     """What an ended task cost: its ``final_unit_deduction``; else the estimate for a succeeded one, 0 for a failed
     one (whether failed tasks are charged is not documented)."""
     deduction = task.final_unit_deduction
@@ -453,7 +466,7 @@ class _Budget:
         self.running -= item.held
         item.held = Decimal(0)
 
-    def settle(self, item: _Item, task: ImageTask) -> None:
+    def settle(self, item: _Item, task: Task) -> None:
         self.release(item)
         self.spent += charged_units(task, item.units)
 
@@ -468,8 +481,9 @@ class _Job:
         options: JobOptions,
         deadline_seconds: float,
         drive: Callable[[Flow[Any]], Awaitable[Any]],
+        endpoint: TaskEndpoint[Any, Any],
     ) -> None:
-        self._core, self._items, self._options = core, items, options
+        self._core, self._items, self._options, self._endpoint = core, items, options, endpoint
         self._deadline, self._drive = deadline_seconds, drive
         self._by_external_id = {item.external_task_id: item for item in items}
         self._by_task_id: dict[str, _Item] = {}
@@ -503,7 +517,9 @@ class _Job:
         async def look_up(item: _Item) -> None:
             async with parallel:
                 try:
-                    item.found = await self._drive(find_task(self._core, item.external_task_id, queries))
+                    item.found = await self._drive(
+                        find_task(self._core, item.external_task_id, queries, self._endpoint)
+                    )
                 except KlingError as error:
                     item.lookup_error = error
                 if item.found is not None:
@@ -513,7 +529,7 @@ class _Job:
             for item in self._items:
                 group.create_task(look_up(item))
 
-    async def _create(self, request: CreateImageTaskRequest) -> CreatedImageTask:
+    async def _create(self, request: Any) -> CreatedImageTask:
         item = self._by_external_id[str(request.external_task_id)]
         if item.lookup_error is not None:
             raise item.lookup_error
@@ -528,6 +544,7 @@ class _Job:
                     item.external_task_id,
                     self._call_options,
                     duplicates_are_found=self._options.job is not None,
+                    endpoint=self._endpoint,
                 )
             )
         except BaseException:
@@ -535,7 +552,7 @@ class _Job:
             raise
         return await self._started(item, created, found)
 
-    async def _started(self, item: _Item, created: CreatedImageTask, found: ImageTask | None) -> CreatedImageTask:
+    async def _started(self, item: _Item, created: CreatedImageTask, found: Task | None) -> CreatedImageTask:
         item.found = found
         self._by_task_id[created.task_id] = item
         self._budget.hold(item)
@@ -546,14 +563,15 @@ class _Job:
             await self._drive(_notify(self._options.on_start, started))
         return created
 
-    async def _wait(self, task_id: str) -> ImageTask:
+    async def _wait(self, task_id: str) -> Task:
         item = self._by_task_id[task_id]
         try:
             if item.found is not None and decide(item.found) is Outcome.DONE:
                 task = item.found  # ended before this run: taken as it is
             else:
+                queries = self._call_options.queries()
                 task = await self._drive(
-                    wait_for_task(self._core, task_id, self._deadline, None, self._call_options.queries())
+                    wait_for_task(self._core, self._endpoint, task_id, self._deadline, None, queries)
                 )
         except TaskFailedError as error:
             self._budget.settle(item, error.task)
@@ -574,10 +592,11 @@ async def run_job(
     slots: int,
     deadline_seconds: float,
     drive: Callable[[Flow[Any]], Awaitable[Any]],
-) -> list[BatchResult]:
+    endpoint: TaskEndpoint[Any, Any] = IMAGES,
+) -> list[BatchResult[Any]]:
     """The batch of ``items`` (from :func:`plan_items`) with ``options``: one result per item, in item order, each
     ``index`` the item's number."""
-    return await _Job(core, items, options, deadline_seconds, drive).run(slots)
+    return await _Job(core, items, options, deadline_seconds, drive, endpoint).run(slots)
 
 
 __all__ = [

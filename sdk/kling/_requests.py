@@ -19,7 +19,7 @@ import stat
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import attrs
 import kling_spec
@@ -38,6 +38,9 @@ from ._constants import DATA_URI_BASE64_MARKER, EXTERNAL_TASK_ID_PREFIX, MAX_TAS
 from ._errors import ValidationError
 from ._logging import log_warning
 
+if TYPE_CHECKING:
+    from ._endpoints import TaskEndpoint
+
 _ENUM_FIELDS: dict[str, type[enum.StrEnum]] = {
     "image_reference": ImageReference,
     "resolution": Resolution,
@@ -49,8 +52,103 @@ REQUEST_FIELDS: tuple[str, ...] = tuple(
     f.name for f in attrs.fields(CreateImageTaskRequest) if f.name != "additional_properties"
 )
 
+
+class _CreateRequest(Protocol):
+    """Every create request of the API: it may carry the caller's ``external_task_id``."""
+
+    external_task_id: str | Unset
+
+
+R = TypeVar("R", bound=_CreateRequest)
+
 # A str longer than this is never taken for a file path (Base64 data is long; a path is not).
 _MAX_PATH_CHARS = 4096
+
+
+def build_request(
+    endpoint: TaskEndpoint[Any, R], first: object, fields: Mapping[str, Any], *, strict_capabilities: bool = False
+) -> R:
+    """The create request of any task endpoint the arguments describe, checked against the spec; ValidationError
+    otherwise. ``first`` is a ready request (``fields`` then override its values), the value of the endpoint's
+    first field (``prompt``; ``image`` for outpainting) or None.
+
+    Values are turned into the JSON the API takes (enums to their values, models and dicts to objects), every image
+    input of the request (``kling_spec.image_input_fields``) resolved as for ``image`` (a local file is read,
+    checked and Base64-encoded), then the body is checked by the one validator (its schema, its cross-field rules,
+    its ``x-kling-rules``) and by the capability map, as for ``/v1/images/generations``.
+    """
+    known = tuple(f.name for f in attrs.fields(cast(Any, endpoint.request_type)) if f.name != "additional_properties")
+    unknown = sorted(set(fields) - set(known))
+    if unknown:
+        raise ValidationError(
+            unknown[0], f"is not a field of the {endpoint.name} request; known fields: " + ", ".join(known)
+        )
+    values: dict[str, Any]
+    if isinstance(first, endpoint.request_type):
+        values = {name: getattr(first, name) for name in known}
+        values.update(first.additional_properties)  # type: ignore[attr-defined]
+    elif first is None:
+        values = {}
+    elif isinstance(first, str | os.PathLike):
+        if endpoint.first_field in fields:
+            raise ValidationError(endpoint.first_field, "is given twice: as the first argument and by name")
+        values = {endpoint.first_field: first}
+    else:
+        raise ValidationError(
+            endpoint.first_field,
+            f"the first argument must be the {endpoint.first_field} or a {endpoint.request_type.__name__}, "
+            f"got {type(first).__name__}",
+        )
+    values.update(fields)
+    body = {name: _json_value(name, value) for name, value in values.items() if value is not None}
+    body = {name: value for name, value in body.items() if not isinstance(value, Unset)}
+    for dotted in kling_spec.image_input_fields(endpoint.operation):
+        _resolve_images_at(body, dotted.replace("[]", ".[]").split("."), [])
+    try:
+        kling_spec.validate_request_body(body, endpoint.operation)
+    except kling_spec.RequestValidationError as error:
+        raise ValidationError(_field_name(error), error.rule) from None
+    check_capabilities(body, strict=strict_capabilities, schema=endpoint.operation)
+    try:
+        return endpoint.request_type.from_dict(body)  # type: ignore[attr-defined,no-any-return]
+    except (KeyError, TypeError, ValueError) as error:  # pragma: no cover - the validator refused such bodies
+        raise ValidationError("", f"the request cannot be built: {error}") from None
+
+
+def _json_value(where: str, value: Any) -> Any:
+    """``value`` as the JSON the request carries: an enum its value, a generated model its dict, a path kept (an
+    image input's file, read later); containers recursively."""
+    if isinstance(value, Unset | os.PathLike):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if attrs.has(type(value)) and hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {key: _json_value(f"{where}.{key}", item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(f"{where}.{index}", item) for index, item in enumerate(value)]
+    return value
+
+
+def _resolve_images_at(node: Any, parts: list[str], where: list[str]) -> None:
+    """Replace each image input at the dotted path ``parts`` (``[]``: every item of a list) by what the API
+    takes (:func:`resolve_image`), naming the field as the validator does (``subject_image_list.1.subject_image``)."""
+    head, *rest = parts
+    if head == "[]":
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if rest:
+                    _resolve_images_at(item, rest, [*where, str(index)])
+                elif item:
+                    node[index] = resolve_image(item, ".".join([*where, str(index)]))
+        return
+    if not isinstance(node, dict) or head not in node:
+        return
+    if rest:
+        _resolve_images_at(node[head], rest, [*where, head])
+    elif node[head] or isinstance(node[head], os.PathLike):
+        node[head] = resolve_image(node[head], ".".join([*where, head]))
 
 
 def build_create_request(
@@ -103,7 +201,7 @@ def validate_request(request: CreateImageTaskRequest) -> dict[str, Any]:
     return body
 
 
-def check_capabilities(body: Mapping[str, Any], *, strict: bool) -> None:
+def check_capabilities(body: Mapping[str, Any], *, strict: bool, schema: str = "createImageTask") -> None:
     """What the model does not support, by the spec's capability map: refused when ``strict``, else warned.
 
     A model name the spec does not list, or one it lists as retired, is warned about and sent: the server
@@ -111,7 +209,8 @@ def check_capabilities(body: Mapping[str, Any], *, strict: bool) -> None:
     longer than a model name or an enum value.
     """
     model = body.get("model_name")
-    if isinstance(model, str) and model and model not in kling_spec.known_models():
+    known = kling_spec.known_models(schema=schema)
+    if isinstance(model, str) and model and known and model not in known:
         retired = kling_spec.retired_models()
         shown = model if len(model) <= _MAX_SHOWN_MODEL_CHARS else model[:_MAX_SHOWN_MODEL_CHARS] + "..."
         if model in retired:
@@ -120,9 +219,9 @@ def check_capabilities(body: Mapping[str, Any], *, strict: bool) -> None:
             log_warning(
                 "model_name %r is not a model this client's spec knows (%s): sending it, the server decides",
                 shown,
-                ", ".join(kling_spec.known_models()),
+                ", ".join(known),
             )
-    for problem in kling_spec.capability_problems(body):
+    for problem in kling_spec.capability_problems(body, schema=schema):
         if strict:
             raise ValidationError(_field_name(problem), problem.rule)
         log_warning(
@@ -150,7 +249,7 @@ def check_task_id(value: object, field: str = "task_id") -> str:
     return value
 
 
-def with_external_task_id(request: CreateImageTaskRequest) -> tuple[CreateImageTaskRequest, str]:
+def with_external_task_id(request: R) -> tuple[R, str]:
     """The request with an external_task_id (the caller's, or a fresh ``kling-<uuid4 hex>``), and that id.
 
     It is how a create can be looked up after an ambiguous failure instead of being sent twice: so the
@@ -159,7 +258,7 @@ def with_external_task_id(request: CreateImageTaskRequest) -> tuple[CreateImageT
     if not isinstance(request.external_task_id, Unset):
         return request, check_task_id(request.external_task_id, "external_task_id")
     external_task_id = EXTERNAL_TASK_ID_PREFIX + uuid.uuid4().hex
-    return attrs.evolve(request, external_task_id=external_task_id), external_task_id
+    return cast(R, attrs.evolve(cast(Any, request), external_task_id=external_task_id)), external_task_id
 
 
 def _clean(name: str, value: Any) -> Any:
@@ -218,25 +317,26 @@ def _enum_value(name: str, enum_type: type[enum.StrEnum], value: Any) -> enum.St
     return enum_type(value)
 
 
-def resolve_image(value: Any) -> str:
-    """What the API wants in ``image``: a URL or bare Base64, reading and checking a local file if named."""
+def resolve_image(value: Any, field: str = "image") -> str:
+    """What the API wants in an image input (``field``): a URL or bare Base64, reading and checking a local file
+    if named."""
     if isinstance(value, os.PathLike):
-        return _encode_file(Path(os.fspath(value)))
+        return _encode_file(Path(os.fspath(value)), field)
     if not isinstance(value, str):
-        raise ValidationError("image", f"must be a URL, Base64 data or a file path, got {type(value).__name__}")
+        raise ValidationError(field, f"must be a URL, Base64 data or a file path, got {type(value).__name__}")
     if value.startswith("data:"):
         header, marker, payload = value.partition(DATA_URI_BASE64_MARKER)
         if not marker or "," in header:
-            raise ValidationError("image", "a data: URI must be Base64 (data:image/png;base64,...)")
+            raise ValidationError(field, "a data: URI must be Base64 (data:image/png;base64,...)")
         if not payload:
-            raise ValidationError("image", "the data: URI holds no image data")
+            raise ValidationError(field, "the data: URI holds no image data")
         return payload
     if _is_local_file(value):
-        return _encode_file(Path(value))
+        return _encode_file(Path(value), field)
     if _looks_like_a_path(value) and not _exists(value):
         shown = value if len(value) <= _MAX_SHOWN_PATH_CHARS else value[:_MAX_SHOWN_PATH_CHARS] + "..."
         raise ValidationError(
-            "image", f"no such file: {shown!r} (a local image file; a URL starts with https:// or http://)"
+            field, f"no such file: {shown!r} (a local image file; a URL starts with https:// or http://)"
         )
     return value
 
@@ -279,26 +379,26 @@ def _is_local_file(value: str) -> bool:
         return False
 
 
-def _encode_file(path: Path) -> str:
+def _encode_file(path: Path, field: str = "image") -> str:
     try:
         info = path.stat()
         # A device or a FIFO (/dev/zero) reports no size and never ends: only regular files are read.
         if not stat.S_ISREG(info.st_mode):
-            raise ValidationError("image", f"{path.name}: is not a regular file")
+            raise ValidationError(field, f"{path.name}: is not a regular file")
         # Refused before reading: a 2 GB file named by mistake costs nothing.
         if info.st_size > kling_spec.MAX_IMAGE_BYTES:
-            raise ValidationError("image", f"{path.name}: {_too_large()}")
+            raise ValidationError(field, f"{path.name}: {_too_large()}")
         with path.open("rb") as handle:
             # Bounded even if the file grows while it is read.
             data = handle.read(kling_spec.MAX_IMAGE_BYTES + 1)
         if len(data) > kling_spec.MAX_IMAGE_BYTES:
-            raise ValidationError("image", f"{path.name}: {_too_large()}")
+            raise ValidationError(field, f"{path.name}: {_too_large()}")
     except OSError as error:
-        raise ValidationError("image", f"cannot read {path.name}: {error.strerror or error}") from None
+        raise ValidationError(field, f"cannot read {path.name}: {error.strerror or error}") from None
     try:
         kling_spec.inspect_image(data)
     except ValueError as error:
-        raise ValidationError("image", f"{path.name}: {error}") from None
+        raise ValidationError(field, f"{path.name}: {error}") from None
     return base64.b64encode(data).decode("ascii")
 
 

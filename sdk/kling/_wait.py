@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from kling_api.models import ImageTask, TaskStatus
+from kling_api.models import TaskStatus
 
 from ._constants import (
     RETRY_BASE_DELAY_SECONDS,
@@ -14,6 +14,7 @@ from ._constants import (
     WAIT_MIN_INTERVAL_SECONDS,
     WAIT_POLL_FRACTION,
 )
+from ._endpoints import Task
 from ._errors import KlingError, TaskFailedError, TaskTimeoutError
 
 
@@ -33,7 +34,7 @@ class Outcome(Enum):
     KEEP_WAITING = "keep waiting"
 
 
-def decide(task: ImageTask) -> Outcome:
+def decide(task: Task) -> Outcome:
     """DONE for a succeeded task; TaskFailedError for a failed one; otherwise keep waiting.
 
     A status this client does not know yet (forward compatibility) is not an end: keep waiting.

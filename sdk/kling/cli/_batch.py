@@ -38,9 +38,8 @@ from ._images import images
 from ._params import ASCII_INT
 
 if TYPE_CHECKING:
-    from kling_api.models import ImageTask
-
     from .. import AsyncKling, BatchResult, ItemStarted, JobEstimate
+    from .._endpoints import Task
     from .._jobs import _Item
     from ._output import Output
 
@@ -497,7 +496,7 @@ class JobRun:
         self.progress.item(f"item {state.line.number} (line {state.line.line}): files downloaded again")
 
 
-def _charged(task: ImageTask, estimate: Decimal | None) -> Decimal:
+def _charged(task: Task, estimate: Decimal | None) -> Decimal:
     from .._jobs import charged_units
 
     return charged_units(task, estimate)
