@@ -1,8 +1,8 @@
 """A respx mock of the Kling API that replays the spec's own examples.
 
 Every request that reaches it is checked against the spec (route, method, parameters,
-body schema; for a create also the documented rules the schema cannot express, through
-``kling_spec.validate_create_body``, as the SDK and the emulator check them) and its
+body schema; for a request with a body also the documented rules the schema cannot express, through
+``kling_spec.validate_request_body``, as the SDK and the emulator check them) and its
 credentials checked: the JWT verified (``Bearer `` format, signature, claims), or, for a mock
 given an ``api_key``, ``Bearer <api key>`` exactly; a request that fails either check raises
 ``ContractViolation`` inside the client call, so the test fails, and is also recorded in
@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import respx
 from kling_auth import InvalidTokenError, verify_authorization
-from kling_spec import MatchedRequest, RequestValidationError, Spec, validate_create_body
+from kling_spec import MatchedRequest, RequestValidationError, Spec, validate_request_body
 
 BASE_URL = "https://api-singapore.klingai.com"
 ACCESS_KEY = "contract-test-access-key"
@@ -107,9 +107,10 @@ class SpecMock:
                 content_type=request.headers.get("content-type"),
                 body=request.content,
             )
-            if self.check_rules and matched.operation_id == "createImageTask":
-                # The image's bytes too: the same validator as the SDK and the emulator.
-                validate_create_body(matched.body, spec=self.spec)
+            if self.check_rules and matched.body is not None:
+                # The rules of every request body (the image's bytes, the cross-field and x-kling-rules too): the
+                # same validator as the SDK and the emulator.
+                validate_request_body(matched.body, matched.operation_id, spec=self.spec)
         except RequestValidationError as error:
             return self._violation(f"{request.method} {request.url.path}: {error}")
         if self.verify_auth and self.api_key is not None:

@@ -86,7 +86,7 @@ def build_request(
     values: dict[str, Any]
     if isinstance(first, endpoint.request_type):
         values = {name: getattr(first, name) for name in known}
-        values.update(first.additional_properties)  # type: ignore[attr-defined]
+        values.update(getattr(first, "additional_properties", {}))
     elif first is None:
         values = {}
     elif isinstance(first, str | os.PathLike):
