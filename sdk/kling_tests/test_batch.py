@@ -392,4 +392,4 @@ def test_every_batch_result_names_an_external_task_id_to_come_back_to() -> None:
     assert all(isinstance(value, str) and value.startswith("kling-") for value in ids)
     assert len(set(ids)) == 2
     # The id in the result is the one the server was sent.
-    assert sorted(json.loads(request.content)["external_task_id"] for request in sent) == sorted(ids)  # type: ignore[type-var]
+    assert sorted(json.loads(request.content)["external_task_id"] for request in sent) == sorted(ids)

@@ -32,6 +32,7 @@ from kling_api.models import (
 )
 from PIL import Image
 
+from testsupport.helpers import present
 from testsupport.spec_mock import BASE_URL, SpecMock
 
 from ._helpers import AnyKling, call, image_file_bytes, sent_bodies
@@ -84,7 +85,7 @@ async def test_each_task_endpoint_creates_waits_and_lists_with_typed_answers(
     listed = await call(tasks.list(page=1, page_size=10))
 
     assert isinstance(task, task_type)
-    assert task.task_status == "succeed"
+    assert task.task_status == "succeed"  # type: ignore[attr-defined]
     assert listed
     assert all(isinstance(item, task_type) for item in listed)
     [body] = sent_bodies(mock, create_op)
@@ -98,15 +99,15 @@ async def test_an_omni_series_answer_parses_to_its_series_images(client: AnyKlin
     mock.replay("getOmniImageTask", (200, "series"))
     task = await call(client.omni_images.get("829836802793406601"))
     assert isinstance(task, OmniImageTask)
-    result = task.task_result
+    result = present(task.task_result)
     assert str(result.result_type) == "series"
-    assert [image.index for image in result.series_images] == [0, 1]
+    assert [image.index for image in present(result.series_images)] == [0, 1]
 
 
 async def test_a_multi_shot_answer_parses_to_its_three_views(client: AnyKling, mock: SpecMock) -> None:
     mock.replay("getMultiShotTask", (200, "succeed"))
     task = await call(client.multi_shots.get("829836802793406900"))
-    shot = task.task_result.images[0]
+    shot = present(present(task.task_result).images)[0]
     assert all(isinstance(getattr(shot, f"url_{view}"), str) for view in (1, 2, 3))
 
 
@@ -136,7 +137,7 @@ async def test_account_costs_and_ledgers(client: AnyKling, mock: SpecMock) -> No
     costs = await call(client.account.costs(start, datetime(2026, 12, 1, tzinfo=UTC)))
     page = await call(client.account.balance_deductions(start_time=start, end_time=start.replace(day=2), limit=10))
     assert isinstance(costs, AccountCosts)
-    assert costs.resource_pack_subscribe_infos[0].remaining_quantity == 118.0
+    assert present(costs.resource_pack_subscribe_infos)[0].remaining_quantity == 118.0
     assert isinstance(page, BalanceDeductionPage)
     [costs_request] = [r for r in mock.requests if r.operation_id == "getAccountCosts"]
     assert costs_request.query["start_time"] == int(start.timestamp() * 1000)
