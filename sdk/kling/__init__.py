@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
         WebhookTimestampError,
         WebhookVerificationError,
     )
+    from ._elements import element_ids
     from ._images import RawResponse
     from ._jobs import BudgetExceededError, ItemStarted, JobEstimate, estimate_job
 
@@ -68,6 +69,7 @@ _LAZY: dict[str, str] = {
     "parse_callback": "._callbacks",
     "RawResponse": "._images",
     "request_id_of": "._effects",
+    "element_ids": "._elements",
     # large jobs
     "estimate_job": "._jobs",
     "ItemStarted": "._jobs",
@@ -143,6 +145,7 @@ __all__ = [
     "WebhookSignatureError",
     "WebhookTimestampError",
     "WebhookVerificationError",
+    "element_ids",
     "estimate_job",
     "parse_callback",
     "request_id_of",

@@ -17,8 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from kling import Kling, ValidationError
-from kling._elements import element_ids
+from kling import Kling, ValidationError, element_ids
 from kling_api.models import (
     AccountCosts,
     BalanceDeductionPage,
