@@ -10,6 +10,7 @@ the pools.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 import time
 from collections.abc import Mapping
@@ -141,12 +142,19 @@ class ClientCore:
     def deadline(self, options: CallOptions) -> float | None:
         """When a request of a call must end (``time.monotonic()``): its timeout's longest value from now, or
         the call's own deadline if sooner; None without any limit."""
-        timeout = self.timeout if isinstance(options.timeout, Unset) else options.timeout
-        total = longest(timeout)
+        if isinstance(options.timeout, Unset):
+            total = self._longest_timeout
+        else:
+            total = longest(options.timeout)
         ends = None if total is None else time.monotonic() + total
         if options.deadline is None:
             return ends
         return options.deadline if ends is None else min(ends, options.deadline)
+
+    @functools.cached_property
+    def _longest_timeout(self) -> float | None:
+        # The client's timeout is fixed for the life of a core (with_options makes a new core): read it once.
+        return longest(self.timeout)
 
     def options(self, call: CallOptions) -> CallOptions:
         """A call's options over the client's defaults."""

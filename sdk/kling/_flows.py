@@ -33,7 +33,7 @@ from ._errors import (
     KlingError,
     NotFoundError,
 )
-from ._logging import log_decision, log_failure, log_response, log_retry
+from ._logging import Path, log_decision, log_failure, log_response, log_retry
 from ._retry import backoff_delay, create_ambiguous, create_should_retry, is_retryable_query_error
 from ._wait import Outcome, WaitPlan, decide
 
@@ -54,7 +54,7 @@ def request(
 
 def exchange(
     method: str,
-    path: str,
+    path: Path,
     call: Call,
     parse: Callable[[Response[Any]], tuple[T, str]],
     trace: Trace | None = None,
@@ -120,7 +120,7 @@ def _get_once(
     core: ClientCore, endpoint: TaskEndpoint[TaskT, Any], task_id: str, options: CallOptions, trace: Trace | None
 ) -> Flow[TaskT]:
     call = request(core, endpoint.get_api, {"task_id": task_id}, options)
-    return exchange("GET", task_path(endpoint, task_id), call, endpoint.parse_task, trace)
+    return exchange("GET", lambda: task_path(endpoint, task_id), call, endpoint.parse_task, trace)
 
 
 def get_task(

@@ -7,6 +7,7 @@ token or a request/response body (an image payload is a body).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 import os
 import sys
 
@@ -34,17 +35,34 @@ def configure_from_env() -> None:
         logger.addHandler(handler)
 
 
-def log_response(method: str, path: str, status: int | None, request_id: str | None, elapsed_ms: float) -> None:
+#: A request's path for a log line, or what builds it (built only when the line is logged: encoding costs).
+Path = str | Callable[[], str]
+
+
+def _path(path: Path) -> str:
+    return path if isinstance(path, str) else path()
+
+
+def log_response(method: str, path: Path, status: int | None, request_id: str | None, elapsed_ms: float) -> None:
+    if not logger.isEnabledFor(logging.INFO):
+        return
     # The request id is the server's text: made inert (one line, escaped, cut) before it reaches a log line.
     shown = None if request_id is None else inert(request_id, 100)
     logger.info(
-        "%s %s -> %s request_id=%s %.0f ms", method, path, status if status is not None else "-", shown, elapsed_ms
+        "%s %s -> %s request_id=%s %.0f ms",
+        method,
+        _path(path),
+        status if status is not None else "-",
+        shown,
+        elapsed_ms,
     )
 
 
-def log_failure(method: str, path: str, error: BaseException, elapsed_ms: float) -> None:
+def log_failure(method: str, path: Path, error: BaseException, elapsed_ms: float) -> None:
+    if not logger.isEnabledFor(logging.INFO):
+        return
     # The error's own message never holds a secret (see _errors), so it may be logged.
-    logger.info("%s %s failed after %.0f ms: %s: %s", method, path, elapsed_ms, type(error).__name__, error)
+    logger.info("%s %s failed after %.0f ms: %s: %s", method, _path(path), elapsed_ms, type(error).__name__, error)
 
 
 def log_retry(what: str, attempt: int, delay: float, error: BaseException) -> None:
