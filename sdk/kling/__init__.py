@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
         DEFAULT_WAIT_TIMEOUT,
     )
     from ._effects import request_id_of
+    from ._elements import element_ids
     from ._errors import (
         AccountError,
         APIConnectionError,
@@ -55,7 +56,6 @@ if TYPE_CHECKING:  # the same names, eagerly, for mypy and IDEs; keep in step wi
         WebhookTimestampError,
         WebhookVerificationError,
     )
-    from ._elements import element_ids
     from ._images import RawResponse
     from ._jobs import BudgetExceededError, ItemStarted, JobEstimate, estimate_job
 

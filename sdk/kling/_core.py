@@ -142,10 +142,7 @@ class ClientCore:
     def deadline(self, options: CallOptions) -> float | None:
         """When a request of a call must end (``time.monotonic()``): its timeout's longest value from now, or
         the call's own deadline if sooner; None without any limit."""
-        if isinstance(options.timeout, Unset):
-            total = self._longest_timeout
-        else:
-            total = longest(options.timeout)
+        total = self._longest_timeout if isinstance(options.timeout, Unset) else longest(options.timeout)
         ends = None if total is None else time.monotonic() + total
         if options.deadline is None:
             return ends

@@ -14,11 +14,12 @@ verbs:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
-from kling_api.models import CreateElementTaskRequest, ElementTask
+from kling_api.models import CreatedImageTask, CreateElementTaskRequest, ElementTask
 from kling_api.types import UNSET, Unset
 
 from . import _answers, _arguments, _endpoints
@@ -29,9 +30,13 @@ from ._errors import ValidationError
 from ._flows import query
 from ._resources import _TRACE, AsyncTasks, Tasks
 from ._retry import create_should_retry
+from ._types import ElementFields, ItemsOf
 
 if TYPE_CHECKING:
     from kling_api.models import DeletedElementTask, PresetElementTask
+
+    from . import _jobs
+    from ._batch import BatchResult
 
 PRESETS_PATH = "/v1/general/advanced-presets-elements"
 DELETE_PATH = "/v1/general/delete-elements"
@@ -105,6 +110,52 @@ class Elements(Tasks[ElementTask, CreateElementTaskRequest], _ElementFlows):
     def __init__(self, core: ClientCore) -> None:
         super().__init__(core, _endpoints.elements())
 
+    if TYPE_CHECKING:  # the typed keywords of the create request; the methods are Tasks'
+
+        def create(  # type: ignore[override]
+            self,
+            first: str | CreateElementTaskRequest | None = None,
+            /,
+            *,
+            timeout: float | httpx.Timeout | Unset | None = ...,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            **fields: Unpack[ElementFields],
+        ) -> CreatedImageTask:
+            """Submit an element task: see :meth:`Tasks.create`."""
+
+        def generate(  # type: ignore[override]
+            self,
+            first: str | CreateElementTaskRequest | None = None,
+            /,
+            *,
+            deadline: float | None = None,
+            on_update: Callable[[ElementTask], None] | None = None,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            timeout: float | Unset = ...,
+            **fields: Unpack[ElementFields],
+        ) -> ElementTask:
+            """Create an element task, then wait for it: see :meth:`Tasks.generate`."""
+
+        def generate_many(  # type: ignore[override]
+            self,
+            items: ItemsOf[str | CreateElementTaskRequest],
+            *,
+            concurrency: int = ...,
+            deadline: float | None = None,
+            job: str | None = None,
+            shard: str | tuple[int, int] | None = None,
+            max_units: float | Decimal | None = None,
+            on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+            on_result: Callable[[BatchResult[ElementTask]], object] | None = None,
+            timeout: float | Unset = ...,
+            **fields: Unpack[ElementFields],
+        ) -> list[BatchResult[ElementTask]]:
+            """Generate every item: see :meth:`Tasks.generate_many`."""
+
     def list_presets(
         self,
         *,
@@ -134,6 +185,52 @@ class AsyncElements(AsyncTasks[ElementTask, CreateElementTaskRequest], _ElementF
 
     def __init__(self, core: ClientCore) -> None:
         super().__init__(core, _endpoints.elements())
+
+    if TYPE_CHECKING:
+
+        async def create(  # type: ignore[override]
+            self,
+            first: str | CreateElementTaskRequest | None = None,
+            /,
+            *,
+            timeout: float | httpx.Timeout | Unset | None = ...,  # noqa: ASYNC109 - an HTTP timeout
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            **fields: Unpack[ElementFields],
+        ) -> CreatedImageTask:
+            """Submit an element task: see :meth:`Tasks.create`."""
+
+        async def generate(  # type: ignore[override]
+            self,
+            first: str | CreateElementTaskRequest | None = None,
+            /,
+            *,
+            deadline: float | None = None,
+            on_update: Callable[[ElementTask], Awaitable[None] | None] | None = None,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            timeout: float | Unset = ...,  # noqa: ASYNC109 - the deprecated name of deadline
+            **fields: Unpack[ElementFields],
+        ) -> ElementTask:
+            """Create an element task, then wait for it: see :meth:`Tasks.generate`."""
+
+        async def generate_many(  # type: ignore[override]
+            self,
+            items: ItemsOf[str | CreateElementTaskRequest],
+            *,
+            concurrency: int = ...,
+            deadline: float | None = None,
+            job: str | None = None,
+            shard: str | tuple[int, int] | None = None,
+            max_units: float | Decimal | None = None,
+            on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+            on_result: Callable[[BatchResult[ElementTask]], object] | None = None,
+            timeout: float | Unset = ...,  # noqa: ASYNC109 - the deprecated name of deadline
+            **fields: Unpack[ElementFields],
+        ) -> list[BatchResult[ElementTask]]:
+            """Generate every item: see :meth:`Tasks.generate_many`."""
 
     async def list_presets(
         self,

@@ -8,13 +8,15 @@ Each is the one task resource of ``_resources`` (``Tasks``/``AsyncTasks``) bound
 - ``client.outpainting``: ``/v1/images/editing/expand`` (an image extended on its four sides);
 - ``client.multi_shots``: ``/v1/general/ai-multi-shot`` (three views of a subject from its frontal image).
 
-Only the signatures differ, for type checkers: ``client.images.create`` takes the create request's fields as typed
-keywords (``_types.CreateFields``); the others take their request's fields by name, checked at run time against
-the spec, or a ready request object (``CreateOmniImageTaskRequest``, ...) for static types.
+Only the signatures differ, for type checkers: each resource's ``create``, ``generate`` and ``generate_many`` take
+its create request's fields as typed keywords (``_types.CreateFields``, ``OmniFields``, ...: stubs under
+``TYPE_CHECKING``, the methods being ``Tasks``'), or a ready request object (``CreateOmniImageTaskRequest``, ...);
+at run time, everything is checked against the spec before anything is sent.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 from functools import cached_property
@@ -46,7 +48,7 @@ from ._resources import (
     async_raw,
     raw,
 )
-from ._types import CreateFields
+from ._types import CreateFields, ItemsOf, MultiImageFields, MultiShotFields, OmniFields, OutpaintingFields
 
 if TYPE_CHECKING:
     from . import _jobs
@@ -206,12 +208,104 @@ class OmniImages(Tasks[OmniImageTask, CreateOmniImageTaskRequest]):
     def __init__(self, core: ClientCore) -> None:
         super().__init__(core, _endpoints.omni_image())
 
+    if TYPE_CHECKING:  # the typed keywords of the create request; the methods are Tasks'
+
+        def create(  # type: ignore[override]
+            self,
+            first: str | CreateOmniImageTaskRequest | None = None,
+            /,
+            *,
+            timeout: float | httpx.Timeout | Unset | None = ...,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            **fields: Unpack[OmniFields],
+        ) -> CreatedImageTask:
+            """Submit an omni-image task: see :meth:`Tasks.create`."""
+
+        def generate(  # type: ignore[override]
+            self,
+            first: str | CreateOmniImageTaskRequest | None = None,
+            /,
+            *,
+            deadline: float | None = None,
+            on_update: Callable[[OmniImageTask], None] | None = None,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            timeout: float | Unset = ...,
+            **fields: Unpack[OmniFields],
+        ) -> OmniImageTask:
+            """Create an omni-image task, then wait for it: see :meth:`Tasks.generate`."""
+
+        def generate_many(  # type: ignore[override]
+            self,
+            items: ItemsOf[str | CreateOmniImageTaskRequest],
+            *,
+            concurrency: int = ...,
+            deadline: float | None = None,
+            job: str | None = None,
+            shard: str | tuple[int, int] | None = None,
+            max_units: float | Decimal | None = None,
+            on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+            on_result: Callable[[BatchResult[OmniImageTask]], object] | None = None,
+            timeout: float | Unset = ...,
+            **fields: Unpack[OmniFields],
+        ) -> list[BatchResult[OmniImageTask]]:
+            """Generate every item: see :meth:`Tasks.generate_many`."""
+
 
 class AsyncOmniImages(AsyncTasks[OmniImageTask, CreateOmniImageTaskRequest]):
     """``client.omni_images`` of an AsyncKling."""
 
     def __init__(self, core: ClientCore) -> None:
         super().__init__(core, _endpoints.omni_image())
+
+    if TYPE_CHECKING:
+
+        async def create(  # type: ignore[override]
+            self,
+            first: str | CreateOmniImageTaskRequest | None = None,
+            /,
+            *,
+            timeout: float | httpx.Timeout | Unset | None = ...,  # noqa: ASYNC109 - an HTTP timeout
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            **fields: Unpack[OmniFields],
+        ) -> CreatedImageTask:
+            """Submit an omni-image task: see :meth:`Tasks.create`."""
+
+        async def generate(  # type: ignore[override]
+            self,
+            first: str | CreateOmniImageTaskRequest | None = None,
+            /,
+            *,
+            deadline: float | None = None,
+            on_update: Callable[[OmniImageTask], Awaitable[None] | None] | None = None,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            timeout: float | Unset = ...,  # noqa: ASYNC109 - the deprecated name of deadline
+            **fields: Unpack[OmniFields],
+        ) -> OmniImageTask:
+            """Create an omni-image task, then wait for it: see :meth:`Tasks.generate`."""
+
+        async def generate_many(  # type: ignore[override]
+            self,
+            items: ItemsOf[str | CreateOmniImageTaskRequest],
+            *,
+            concurrency: int = ...,
+            deadline: float | None = None,
+            job: str | None = None,
+            shard: str | tuple[int, int] | None = None,
+            max_units: float | Decimal | None = None,
+            on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+            on_result: Callable[[BatchResult[OmniImageTask]], object] | None = None,
+            timeout: float | Unset = ...,  # noqa: ASYNC109 - the deprecated name of deadline
+            **fields: Unpack[OmniFields],
+        ) -> list[BatchResult[OmniImageTask]]:
+            """Generate every item: see :meth:`Tasks.generate_many`."""
 
 
 class MultiImages(Tasks[ImageTask, CreateMultiImageToImageTaskRequest]):
@@ -223,12 +317,104 @@ class MultiImages(Tasks[ImageTask, CreateMultiImageToImageTaskRequest]):
     def __init__(self, core: ClientCore) -> None:
         super().__init__(core, _endpoints.multi_image())
 
+    if TYPE_CHECKING:  # the typed keywords of the create request; the methods are Tasks'
+
+        def create(  # type: ignore[override]
+            self,
+            first: str | CreateMultiImageToImageTaskRequest | None = None,
+            /,
+            *,
+            timeout: float | httpx.Timeout | Unset | None = ...,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            **fields: Unpack[MultiImageFields],
+        ) -> CreatedImageTask:
+            """Submit a multi-image task: see :meth:`Tasks.create`."""
+
+        def generate(  # type: ignore[override]
+            self,
+            first: str | CreateMultiImageToImageTaskRequest | None = None,
+            /,
+            *,
+            deadline: float | None = None,
+            on_update: Callable[[ImageTask], None] | None = None,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            timeout: float | Unset = ...,
+            **fields: Unpack[MultiImageFields],
+        ) -> ImageTask:
+            """Create a multi-image task, then wait for it: see :meth:`Tasks.generate`."""
+
+        def generate_many(  # type: ignore[override]
+            self,
+            items: ItemsOf[str | CreateMultiImageToImageTaskRequest],
+            *,
+            concurrency: int = ...,
+            deadline: float | None = None,
+            job: str | None = None,
+            shard: str | tuple[int, int] | None = None,
+            max_units: float | Decimal | None = None,
+            on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+            on_result: Callable[[BatchResult[ImageTask]], object] | None = None,
+            timeout: float | Unset = ...,
+            **fields: Unpack[MultiImageFields],
+        ) -> list[BatchResult[ImageTask]]:
+            """Generate every item: see :meth:`Tasks.generate_many`."""
+
 
 class AsyncMultiImages(AsyncTasks[ImageTask, CreateMultiImageToImageTaskRequest]):
     """``client.multi_images`` of an AsyncKling."""
 
     def __init__(self, core: ClientCore) -> None:
         super().__init__(core, _endpoints.multi_image())
+
+    if TYPE_CHECKING:
+
+        async def create(  # type: ignore[override]
+            self,
+            first: str | CreateMultiImageToImageTaskRequest | None = None,
+            /,
+            *,
+            timeout: float | httpx.Timeout | Unset | None = ...,  # noqa: ASYNC109 - an HTTP timeout
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            **fields: Unpack[MultiImageFields],
+        ) -> CreatedImageTask:
+            """Submit a multi-image task: see :meth:`Tasks.create`."""
+
+        async def generate(  # type: ignore[override]
+            self,
+            first: str | CreateMultiImageToImageTaskRequest | None = None,
+            /,
+            *,
+            deadline: float | None = None,
+            on_update: Callable[[ImageTask], Awaitable[None] | None] | None = None,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            timeout: float | Unset = ...,  # noqa: ASYNC109 - the deprecated name of deadline
+            **fields: Unpack[MultiImageFields],
+        ) -> ImageTask:
+            """Create a multi-image task, then wait for it: see :meth:`Tasks.generate`."""
+
+        async def generate_many(  # type: ignore[override]
+            self,
+            items: ItemsOf[str | CreateMultiImageToImageTaskRequest],
+            *,
+            concurrency: int = ...,
+            deadline: float | None = None,
+            job: str | None = None,
+            shard: str | tuple[int, int] | None = None,
+            max_units: float | Decimal | None = None,
+            on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+            on_result: Callable[[BatchResult[ImageTask]], object] | None = None,
+            timeout: float | Unset = ...,  # noqa: ASYNC109 - the deprecated name of deadline
+            **fields: Unpack[MultiImageFields],
+        ) -> list[BatchResult[ImageTask]]:
+            """Generate every item: see :meth:`Tasks.generate_many`."""
 
 
 class Outpainting(Tasks[ImageTask, CreateExpandImageTaskRequest]):
@@ -241,12 +427,104 @@ class Outpainting(Tasks[ImageTask, CreateExpandImageTaskRequest]):
     def __init__(self, core: ClientCore) -> None:
         super().__init__(core, _endpoints.expand())
 
+    if TYPE_CHECKING:  # the typed keywords of the create request; the methods are Tasks'
+
+        def create(  # type: ignore[override]
+            self,
+            first: str | os.PathLike[str] | CreateExpandImageTaskRequest | None = None,
+            /,
+            *,
+            timeout: float | httpx.Timeout | Unset | None = ...,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            **fields: Unpack[OutpaintingFields],
+        ) -> CreatedImageTask:
+            """Submit an outpainting task: see :meth:`Tasks.create`."""
+
+        def generate(  # type: ignore[override]
+            self,
+            first: str | os.PathLike[str] | CreateExpandImageTaskRequest | None = None,
+            /,
+            *,
+            deadline: float | None = None,
+            on_update: Callable[[ImageTask], None] | None = None,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            timeout: float | Unset = ...,
+            **fields: Unpack[OutpaintingFields],
+        ) -> ImageTask:
+            """Create an outpainting task, then wait for it: see :meth:`Tasks.generate`."""
+
+        def generate_many(  # type: ignore[override]
+            self,
+            items: ItemsOf[str | os.PathLike[str] | CreateExpandImageTaskRequest],
+            *,
+            concurrency: int = ...,
+            deadline: float | None = None,
+            job: str | None = None,
+            shard: str | tuple[int, int] | None = None,
+            max_units: float | Decimal | None = None,
+            on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+            on_result: Callable[[BatchResult[ImageTask]], object] | None = None,
+            timeout: float | Unset = ...,
+            **fields: Unpack[OutpaintingFields],
+        ) -> list[BatchResult[ImageTask]]:
+            """Generate every item: see :meth:`Tasks.generate_many`."""
+
 
 class AsyncOutpainting(AsyncTasks[ImageTask, CreateExpandImageTaskRequest]):
     """``client.outpainting`` of an AsyncKling."""
 
     def __init__(self, core: ClientCore) -> None:
         super().__init__(core, _endpoints.expand())
+
+    if TYPE_CHECKING:
+
+        async def create(  # type: ignore[override]
+            self,
+            first: str | os.PathLike[str] | CreateExpandImageTaskRequest | None = None,
+            /,
+            *,
+            timeout: float | httpx.Timeout | Unset | None = ...,  # noqa: ASYNC109 - an HTTP timeout
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            **fields: Unpack[OutpaintingFields],
+        ) -> CreatedImageTask:
+            """Submit an outpainting task: see :meth:`Tasks.create`."""
+
+        async def generate(  # type: ignore[override]
+            self,
+            first: str | os.PathLike[str] | CreateExpandImageTaskRequest | None = None,
+            /,
+            *,
+            deadline: float | None = None,
+            on_update: Callable[[ImageTask], Awaitable[None] | None] | None = None,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            timeout: float | Unset = ...,  # noqa: ASYNC109 - the deprecated name of deadline
+            **fields: Unpack[OutpaintingFields],
+        ) -> ImageTask:
+            """Create an outpainting task, then wait for it: see :meth:`Tasks.generate`."""
+
+        async def generate_many(  # type: ignore[override]
+            self,
+            items: ItemsOf[str | os.PathLike[str] | CreateExpandImageTaskRequest],
+            *,
+            concurrency: int = ...,
+            deadline: float | None = None,
+            job: str | None = None,
+            shard: str | tuple[int, int] | None = None,
+            max_units: float | Decimal | None = None,
+            on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+            on_result: Callable[[BatchResult[ImageTask]], object] | None = None,
+            timeout: float | Unset = ...,  # noqa: ASYNC109 - the deprecated name of deadline
+            **fields: Unpack[OutpaintingFields],
+        ) -> list[BatchResult[ImageTask]]:
+            """Generate every item: see :meth:`Tasks.generate_many`."""
 
 
 class MultiShots(Tasks[MultiShotTask, CreateMultiShotTaskRequest]):
@@ -258,12 +536,104 @@ class MultiShots(Tasks[MultiShotTask, CreateMultiShotTaskRequest]):
     def __init__(self, core: ClientCore) -> None:
         super().__init__(core, _endpoints.multi_shot())
 
+    if TYPE_CHECKING:  # the typed keywords of the create request; the methods are Tasks'
+
+        def create(  # type: ignore[override]
+            self,
+            first: str | os.PathLike[str] | CreateMultiShotTaskRequest | None = None,
+            /,
+            *,
+            timeout: float | httpx.Timeout | Unset | None = ...,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            **fields: Unpack[MultiShotFields],
+        ) -> CreatedImageTask:
+            """Submit a multi-shot task: see :meth:`Tasks.create`."""
+
+        def generate(  # type: ignore[override]
+            self,
+            first: str | os.PathLike[str] | CreateMultiShotTaskRequest | None = None,
+            /,
+            *,
+            deadline: float | None = None,
+            on_update: Callable[[MultiShotTask], None] | None = None,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            timeout: float | Unset = ...,
+            **fields: Unpack[MultiShotFields],
+        ) -> MultiShotTask:
+            """Create a multi-shot task, then wait for it: see :meth:`Tasks.generate`."""
+
+        def generate_many(  # type: ignore[override]
+            self,
+            items: ItemsOf[str | os.PathLike[str] | CreateMultiShotTaskRequest],
+            *,
+            concurrency: int = ...,
+            deadline: float | None = None,
+            job: str | None = None,
+            shard: str | tuple[int, int] | None = None,
+            max_units: float | Decimal | None = None,
+            on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+            on_result: Callable[[BatchResult[MultiShotTask]], object] | None = None,
+            timeout: float | Unset = ...,
+            **fields: Unpack[MultiShotFields],
+        ) -> list[BatchResult[MultiShotTask]]:
+            """Generate every item: see :meth:`Tasks.generate_many`."""
+
 
 class AsyncMultiShots(AsyncTasks[MultiShotTask, CreateMultiShotTaskRequest]):
     """``client.multi_shots`` of an AsyncKling."""
 
     def __init__(self, core: ClientCore) -> None:
         super().__init__(core, _endpoints.multi_shot())
+
+    if TYPE_CHECKING:
+
+        async def create(  # type: ignore[override]
+            self,
+            first: str | os.PathLike[str] | CreateMultiShotTaskRequest | None = None,
+            /,
+            *,
+            timeout: float | httpx.Timeout | Unset | None = ...,  # noqa: ASYNC109 - an HTTP timeout
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            **fields: Unpack[MultiShotFields],
+        ) -> CreatedImageTask:
+            """Submit a multi-shot task: see :meth:`Tasks.create`."""
+
+        async def generate(  # type: ignore[override]
+            self,
+            first: str | os.PathLike[str] | CreateMultiShotTaskRequest | None = None,
+            /,
+            *,
+            deadline: float | None = None,
+            on_update: Callable[[MultiShotTask], Awaitable[None] | None] | None = None,
+            extra_headers: Mapping[str, str] | None = None,
+            extra_query: Mapping[str, Any] | None = None,
+            extra_body: Mapping[str, Any] | None = None,
+            timeout: float | Unset = ...,  # noqa: ASYNC109 - the deprecated name of deadline
+            **fields: Unpack[MultiShotFields],
+        ) -> MultiShotTask:
+            """Create a multi-shot task, then wait for it: see :meth:`Tasks.generate`."""
+
+        async def generate_many(  # type: ignore[override]
+            self,
+            items: ItemsOf[str | os.PathLike[str] | CreateMultiShotTaskRequest],
+            *,
+            concurrency: int = ...,
+            deadline: float | None = None,
+            job: str | None = None,
+            shard: str | tuple[int, int] | None = None,
+            max_units: float | Decimal | None = None,
+            on_start: Callable[[_jobs.ItemStarted], object] | None = None,
+            on_result: Callable[[BatchResult[MultiShotTask]], object] | None = None,
+            timeout: float | Unset = ...,  # noqa: ASYNC109 - the deprecated name of deadline
+            **fields: Unpack[MultiShotFields],
+        ) -> list[BatchResult[MultiShotTask]]:
+            """Generate every item: see :meth:`Tasks.generate_many`."""
 
 
 __all__ = [

@@ -7,9 +7,9 @@ token or a request/response body (an image payload is a body).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 import os
 import sys
+from collections.abc import Callable
 
 from ._constants import LOG_LEVEL_ENV, LOGGER_NAME
 from ._errors import inert

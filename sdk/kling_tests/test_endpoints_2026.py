@@ -188,8 +188,8 @@ REFUSED: list[tuple[str, str, Callable[[AnyKling], Any], str, str]] = [
     ("omni images plus elements over 10", "omni_images",
      lambda c: c.omni_images.create("x", image_list=[{"image": "https://e.com/a.png"}] * 6,
                                     element_list=[{"element_id": 1}] * 5), "", "10"),
-    ("omni unknown resolution", "omni_images", lambda c: c.omni_images.create("x", resolution="8k"),
-     "resolution", ""),
+    ("omni unknown resolution", "omni_images",
+     lambda c: c.omni_images.create("x", resolution="8k"), "resolution", ""),  # type: ignore[arg-type]
     ("five subjects", "multi_images",
      lambda c: c.multi_images.create(subject_image_list=[{"subject_image": "https://e.com/a.png"}] * 5),
      "subject_image_list", ""),
@@ -200,7 +200,8 @@ REFUSED: list[tuple[str, str, Callable[[AnyKling], Any], str, str]] = [
     ("an outpainting over 3 times the area", "outpainting",
      lambda c: c.outpainting.create("https://e.com/a.png", up_expansion_ratio=1.5, down_expansion_ratio=1,
                                     left_expansion_ratio=0, right_expansion_ratio=0), "", "3"),
-    ("a typo in a known field", "omni_images", lambda c: c.omni_images.create("x", aspect_ration="1:1"),
+    ("a typo in a known field", "omni_images",
+     lambda c: c.omni_images.create("x", aspect_ration="1:1"),  # type: ignore[call-arg]
      "aspect_ration", "known fields"),
     ("a multi-shot with no image", "multi_shots", lambda c: c.multi_shots.create(), "",
      "element_frontal_image"),

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from kling import AsyncKling, Kling, element_ids
-from kling_emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, create_app, run_emulator
 from kling_api.models import AccountCosts, ElementTask, ImageTask, MultiShotTask, OmniImageTask
+from kling_emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, create_app, run_emulator
 from PIL import Image
 
 from ._helpers import AnyKling, call, close, image_file_bytes
