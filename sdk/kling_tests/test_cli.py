@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from kling import DownloadError
 from kling._images import Images as SdkImages
 from kling.cli import API_ERROR, INTERRUPTED, INVALID_TOKEN, OK, TASK_FAILED, TIMEOUT, USAGE, cli
-from kling.cli import _images as kling_images
+from kling.cli import _tasks as kling_tasks
 from kling.cli._output import WaitProgress
 from kling_auth import ACCESS_KEY_ENV, API_KEY_ENV, BASE_URL_ENV, SECRET_KEY_ENV, sign_token
 from kling_emulator import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, FaultConfig, create_app, run_emulator
@@ -443,10 +443,10 @@ def test_ctrl_c_anywhere_else_exits_130_without_a_traceback(
 ) -> None:
     task_id = created_task_id(emulator)
 
-    def interrupted(task: object) -> list[str]:
+    def interrupted(*args: object) -> list[str]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(kling_images, "task_lines", interrupted)
+    monkeypatch.setattr(kling_tasks, "task_lines", interrupted)
     result = kling("--base-url", emulator.base_url, "images", "get", task_id)
 
     assert result.exit_code == INTERRUPTED

@@ -46,6 +46,8 @@ class CliState:
         self.base_url_flag = base_url_flag
         self._api_key_flag = api_key_flag
         self.verbosity = 0
+        #: The command group of the task this run deals with: resume hints name its ``wait`` (``kling omni wait``).
+        self.task_command = "images"
         self._undo_logging: Callable[[], None] = lambda: None
 
     def configure_logging(self, ctx: click.Context, verbosity: int) -> None:
@@ -93,7 +95,7 @@ class CliState:
         return shlex.join([*prefix, *words])
 
     def resume_command(self, task_id: str) -> str:
-        return self.command("images", "wait", task_id)
+        return self.command(self.task_command, "wait", task_id)
 
 
 def state_of(ctx: click.Context) -> CliState:
@@ -120,9 +122,17 @@ def _epilog() -> str:
 #: asked for its own help), so ``kling --help`` loads none of them; sdk/kling_tests/test_cold_start.py checks that
 #: each stand-in's line is the command's own.
 LAZY_COMMANDS: dict[str, tuple[str, click.Command]] = {
+    "account": (
+        "kling.cli._account",
+        click.Command("account", help="Your account: the resource packs and the units left in them."),
+    ),
     "auth": (
         "kling.cli._auth",
         click.Command("auth", help="Which auth mode is in use; sign an API token, or check one."),
+    ),
+    "elements": (
+        "kling.cli._elements",
+        click.Command("elements", help="Your elements (consistent subjects for --element) and the official presets."),
     ),
     "emulator": (
         "kling.cli._emulator",
@@ -131,6 +141,24 @@ LAZY_COMMANDS: dict[str, tuple[str, click.Command]] = {
     "images": (
         "kling.cli._images",
         click.Command("images", help="Create image tasks, follow them and download their images."),
+    ),
+    "multi-image": (
+        "kling.cli._multi_image",
+        click.Command("multi-image", help="Multi-image tasks: up to four subjects, a scene and a style in one image."),
+    ),
+    "multi-shot": (
+        "kling.cli._multi_shot",
+        click.Command(
+            "multi-shot", help="Three views of a subject from its frontal image: kling multi-shot FRONTAL_IMAGE."
+        ),
+    ),
+    "omni": (
+        "kling.cli._omni",
+        click.Command("omni", help="Omni-image tasks (Image O1, Image 3.0 Omni): references, elements, 4K, series."),
+    ),
+    "outpaint": (
+        "kling.cli._outpaint",
+        click.Command("outpaint", help="Extend an image on its sides: kling outpaint IMAGE --left 0.5 --right 0.5."),
     ),
 }
 

@@ -5,7 +5,8 @@ Never a traceback for a KlingError, and nothing but attributes the SDK already k
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,8 @@ class CliError(Exception):
     """A failure the CLI itself reports: a message, an exit code, details for ``--json``."""
 
     exit_code: int = API_ERROR
+    #: The ``type`` of the ``--json`` error document, when not the class's name.
+    report_type: str | None = None
 
     def __init__(self, message: str, *, exit_code: int | None = None, **details: Any) -> None:
         super().__init__(message)
@@ -56,6 +59,29 @@ class Interrupted(CliError):
     """Ctrl-C; the message says how to pick up a task that goes on server-side."""
 
     exit_code = INTERRUPTED
+
+
+class InvalidOption(CliError):
+    """The SDK's ValidationError (nothing was sent), said with the option that carried the value."""
+
+    exit_code = USAGE
+    report_type = "ValidationError"
+
+
+@contextmanager
+def options_named(option_of: Callable[[str], str | None]) -> Iterator[None]:
+    """A ValidationError raised inside is reported with the option that set its field (``option_of(field)``: the
+    option, or None to report it as it is): ``invalid image_list.0.image (--image): no such file ...``."""
+    try:
+        yield
+    except ValidationError as error:
+        field_name, rule = getattr(error, "field", None) or "", getattr(error, "rule", None) or str(error)
+        option = option_of(field_name)
+        if option is None:
+            raise
+        # A rule across fields (the outpainting area) has no field of its own: the options name it.
+        where = f"{field_name} ({option})" if field_name else option
+        raise InvalidOption(f"invalid {where}: {rule}", field=field_name, rule=rule, option=option) from None
 
 
 @dataclass(frozen=True)
@@ -116,7 +142,7 @@ def describe(error: BaseException, *, resume: Callable[[str], str]) -> Failure:
     """The report for ``error``; ``resume(task_id)`` gives the command that resumes a wait."""
     name = type(error).__name__
     if isinstance(error, CliError):
-        return Failure(error.exit_code, error.message, dict(error.details), name)
+        return Failure(error.exit_code, error.message, dict(error.details), error.report_type or name)
     if isinstance(error, ValidationError):
         field_name, rule = getattr(error, "field", None), getattr(error, "rule", None)
         line = f"invalid {field_name}: {rule}" if field_name and rule else str(error)

@@ -19,7 +19,8 @@ USAGE: Final = 2
 API_ERROR: Final = 3
 #: The task ended ``failed`` (content moderation, for instance).
 TASK_FAILED: Final = 4
-#: The wait's deadline passed; the task goes on server-side (resume with ``kling images wait ID``).
+#: The wait's deadline passed; the task goes on server-side (resume with ``kling images wait ID``, or the ``wait``
+#: of the command's own group: ``kling omni wait ID``).
 TIMEOUT: Final = 5
 #: ``kling images batch``: --max-units stopped new tasks before every item had one (run it again with a larger
 #: budget to go on).
@@ -34,7 +35,7 @@ DESCRIPTIONS: Final = (
     (USAGE, "usage error, value refused locally, or missing keys"),
     (API_ERROR, "API or connection error, broken answer, failed download"),
     (TASK_FAILED, "the task failed (e.g. content moderation)"),
-    (TIMEOUT, "timed out waiting; resume with `kling images wait ID`"),
+    (TIMEOUT, "timed out waiting; resume with the `kling ... wait ID` it prints"),
     (BUDGET, "images batch: --max-units reached before every item was created"),
     (INTERRUPTED, "interrupted (Ctrl-C)"),
 )

@@ -14,15 +14,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from kling_api.models import ImageTask
 from kling_api.types import Unset
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from ._errors import Failure
+
+if TYPE_CHECKING:
+    from .._endpoints import Picture, Task
 
 
 class Output:
@@ -103,7 +105,7 @@ class WaitProgress:
     def elapsed(self) -> float:
         return time.monotonic() - self._started
 
-    def update(self, task: ImageTask) -> None:
+    def update(self, task: Task) -> None:
         """The SDK's ``on_update`` hook: called with each task state the wait sees."""
         status = str(task.task_status)
         if status == self._last_status:
@@ -132,19 +134,19 @@ def _timestamp(milliseconds: int) -> str:
         return f"{milliseconds} ms"
 
 
-def image_urls(task: ImageTask, *, watermark: bool = False) -> list[str]:
-    if isinstance(task.task_result, Unset) or isinstance(task.task_result.images, Unset):
-        return []
+def picture_urls(pictures: Sequence[Picture], *, watermark: bool = False) -> list[str]:
+    """The URLs of a task's pictures (``TaskEndpoint.pictures``: its images, a series, a multi-shot's views), in
+    order; the watermarked copies' with ``watermark``."""
     urls: list[str] = []
-    for image in task.task_result.images:
-        url = image.watermark_url if watermark else image.url
+    for picture in pictures:
+        url = picture.watermark_url if watermark else picture.url
         if isinstance(url, str):
             urls.append(url)
     return urls
 
 
-def task_lines(task: ImageTask) -> list[str]:
-    """A task for a person: one ``label  value`` per line."""
+def task_lines(task: Task, pictures: Sequence[Picture], details: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """A task for a person: one ``label  value`` per line (``details``: more rows, e.g. an element's id)."""
     rows: list[tuple[str, str]] = [
         ("task_id", task.task_id),
         ("status", str(task.task_status)),
@@ -155,17 +157,18 @@ def task_lines(task: ImageTask) -> list[str]:
         rows.append(("external_task_id", task.task_info.external_task_id))
     if isinstance(task.task_status_msg, str) and task.task_status_msg:
         rows.append(("message", task.task_status_msg))
-    rows.extend(("image", url) for url in image_urls(task))
-    rows.extend(("watermarked", url) for url in image_urls(task, watermark=True))
+    rows.extend(details)
+    rows.extend(("image", url) for url in picture_urls(pictures))
+    rows.extend(("watermarked", url) for url in picture_urls(pictures, watermark=True))
     width = max(len(label) for label, _ in rows)
     return [f"{label.ljust(width)}  {value}" for label, value in rows]
 
 
-def task_row(task: ImageTask) -> str:
-    """A task in one line, for ``kling images list``."""
-    images = len(image_urls(task))
+def task_row(task: Task, pictures: Sequence[Picture]) -> str:
+    """A task in one line, for ``kling images list`` (and every task list)."""
+    images = len(picture_urls(pictures))
     return f"{task.task_id}  {task.task_status!s:<10}  {_timestamp(task.created_at)}  {images} image(s)"
 
 
-def paths_document(task: ImageTask, paths: Sequence[Path]) -> dict[str, Any]:
+def paths_document(task: Any, paths: Sequence[Path]) -> dict[str, Any]:
     return {"task": task.to_dict(), "files": [str(path) for path in paths]}

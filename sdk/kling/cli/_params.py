@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -91,3 +92,53 @@ class OpenChoice(click.ParamType[str]):
         from click.shell_completion import CompletionItem
 
         return [CompletionItem(value) for value in self.known if value.startswith(incomplete)]
+
+
+class SeriesAmount(click.ParamType[int | str]):
+    """An image series' length: a number (ASCII digits; its range is the spec's, checked by the SDK) or ``auto``."""
+
+    name = "series"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if text.lower() == "auto":
+            return "auto"
+        if not _INTEGER.fullmatch(text):
+            self.fail(f"{_shown(text)} is not a number of images or auto", param, ctx)
+        return int(text)
+
+
+SERIES_AMOUNT = SeriesAmount()
+
+
+class Instant(click.ParamType[int]):
+    """A time as the API takes it, milliseconds since the epoch: given as such (ASCII digits), or as an ISO 8601 date
+    or date and time (``2026-05-01``, ``2026-05-01T12:00:00+02:00``; UTC when it names no offset)."""
+
+    name = "time"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if _INTEGER.fullmatch(text):
+            return int(text)
+        try:
+            moment = datetime.fromisoformat(text) if len(text) <= _MAX_FLOAT_CHARS else None
+        except ValueError:
+            moment = None
+        if moment is None:
+            self.fail(
+                f"{_shown(text)} is not a time: an ISO 8601 date or date and time (2026-05-01, "
+                "2026-05-01T12:00:00+02:00) or milliseconds since the epoch",
+                param,
+                ctx,
+            )
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return int(moment.timestamp() * 1000)
+
+
+INSTANT = Instant()
