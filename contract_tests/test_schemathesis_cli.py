@@ -2,8 +2,9 @@
 
 It reads ./schemathesis.toml from the repository root, as the in-process suite does
 (emulator/kling_emulator_tests/test_schemathesis.py), so both are green for the same stated reasons, and both run
-only the operations the emulator serves (the file states why and turns the others off). Few examples here: `make
-contract-cli` runs schemathesis's defaults.
+every operation of the spec: the emulator serves them all, so the file turns none off (the in-process suite
+checks that one turned off is one the emulator does not serve). Few examples here: `make contract-cli` runs
+schemathesis's defaults.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def test_the_cli_run_against_the_emulator_is_green_with_the_shared_config() -> N
     # schemathesis applied the file's selection: every operation of the spec but those it turns off, each tested.
     total = sum(1 for _ in load_spec().operations())
     off = _turned_off()
+    # None is left out: the emulator serves every operation of the spec (the in-process suite's
+    # test_no_operation_is_left_out_without_reason probes each, and says which reason a left-out one needs).
+    assert off == set(), f"schemathesis.toml turns off {sorted(off)}: the CLI run no longer tests them"
     run_count = total - len(off)
     assert f"Operations:       {run_count} selected / {total} total" in output
     assert f"Tested: {run_count}\n" in output

@@ -6,14 +6,16 @@
     with run_emulator(slots=5) as base_url:                      # uvicorn in a thread, loopback
         ...
 
-It follows the 2026 edition of the API. It authenticates API keys and JWTs like the real service,
-validates every request against ``openapi/kling-images.yaml``, enforces the documented rules the
-schema cannot express and the capability map of each model (retired and unknown models refused as the
-service does), runs tasks through ``submitted -> processing -> succeed/failed`` on a clock, charges
-them at the listed price, serves the PNGs it "generates" (and their watermarked copies), holds the
-concurrency quota, sends callbacks (to loopback hosts only; signed the Standard Webhooks way when it
-has a webhook secret) and injects faults (see :mod:`kling_emulator._faults` for the
-``X-Kling-Emulator-Fault`` header).
+It follows the 2026 edition of the API and serves every operation of ``openapi/kling-images.yaml``: image
+generation, omni-image, multi-image to image, outpainting, AI Multi-Shot (one code path for all these task
+endpoints, ``_endpoints``), the element library and the account. It authenticates API keys and JWTs like the real
+service, validates every request against the spec, enforces the documented rules the schema cannot express and the
+capability map of each model (retired and unknown models refused as the service does), runs tasks through
+``submitted -> processing -> succeed/failed`` on a clock, charges them at the listed price (the account's resource
+pack, balance and ledgers show it), serves the PNGs it "generates" (and their watermarked copies), holds the
+concurrency quota and the 1 request a second of ``GET /account/costs``, sends callbacks (to loopback hosts only;
+signed the Standard Webhooks way when it has a webhook secret) and injects faults (see
+:mod:`kling_emulator._faults` for the ``X-Kling-Emulator-Fault`` header).
 
 Hostile input gets the documented error envelope, never a 500 or a hang, and memory stays bounded:
 bodies of at most 16 MB, JSON at most 32 levels deep, and two limits of the emulator's own (the spec

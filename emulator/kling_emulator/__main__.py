@@ -110,6 +110,12 @@ def _parser(prog: str = DEFAULT_PROG) -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="a body not all there this long after the emulator began reading it: 408 (default: %(default)s)",
     )
+    timeline.add_argument(
+        "--no-qps-limits",
+        dest="qps_limits",
+        action="store_false",
+        help="answer every request however fast (default: GET /account/costs takes 1 a second, 429/1302 beyond)",
+    )
     faults = parser.add_argument_group("app-wide faults (probabilities in [0, 1], seeded)")
     faults.add_argument(
         "--latency",
@@ -192,6 +198,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = DEFAULT_PROG) -> int:
             task_ttl=args.task_ttl,
             max_tasks=args.max_tasks,
             body_timeout=args.body_timeout,
+            qps_limits=args.qps_limits,
             faults=FaultConfig(
                 latency=args.latency,
                 error_rate=args.error_rate,

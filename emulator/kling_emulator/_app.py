@@ -20,6 +20,7 @@ from ._constants import (
     DEFAULT_IMAGE_CACHE_SIZE,
     DEFAULT_MAX_TASKS,
     DEFAULT_PROCESSING_AFTER,
+    DEFAULT_QPS_LIMITS,
     DEFAULT_SLOTS,
     DEFAULT_SUCCEED_AFTER,
     DEFAULT_TASK_TTL,
@@ -47,6 +48,7 @@ def create_app(
     callback_transport: httpx.AsyncBaseTransport | None = None,
     tick_interval: float | None = DEFAULT_TICK_INTERVAL,
     body_timeout: float = DEFAULT_BODY_TIMEOUT,
+    qps_limits: bool = DEFAULT_QPS_LIMITS,
     spec: Spec | None = None,
 ) -> Starlette:
     """A local emulator of the Kling image API, as a Starlette (ASGI) app.
@@ -62,7 +64,9 @@ def create_app(
       ``webhook-timestamp`` and ``webhook-signature`` over the exact bytes sent; without, none.
     - ``processing_after``, ``succeed_after``: seconds from creation until a task turns
       ``processing``, and until it ends (``succeed``, or ``failed`` on an injected moderation).
-    - ``slots``: concurrency slots of the account; a task holds ``n`` until it ends (429/1303 beyond).
+    - ``slots``: concurrency slots of the account; a task holds one per image it makes (``n``; a series its
+      length, 4 for ``series_amount: "auto"``; AI Multi-Shot 3; an element task 1) until it ends (429/1303
+      beyond).
     - ``faults``: app-wide injected faults (see :class:`FaultConfig`); requests add their own
       with the ``X-Kling-Emulator-Fault`` header.
     - ``task_ttl``, ``max_tasks``: finished tasks (and their images) are forgotten ``task_ttl``
@@ -77,6 +81,8 @@ def create_app(
     - ``body_timeout``: seconds from the first read of a request's body until all of it must have arrived;
       a slower body answers 408 and the connection is closed (the idle and head limits are the server's:
       :func:`run_emulator`).
+    - ``qps_limits``: hold the operations with an ``x-kling-rate-limit`` (``GET /account/costs``, 1 request a
+      second) to it: 429/1302 beyond, with ``Retry-After``; False turns it off.
 
     The state is at ``app.state.emulator`` (an :class:`Emulator`).
     """
@@ -99,6 +105,7 @@ def create_app(
         callback_transport=callback_transport,
         tick_interval=tick_interval,
         body_timeout=body_timeout,
+        qps_limits=qps_limits,
     )
     return app_from_config(config, spec=spec)
 

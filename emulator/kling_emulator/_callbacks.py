@@ -1,4 +1,8 @@
-"""Delivering callbacks: a POST of the task (``ImageTaskCallback``) to its ``callback_url``.
+"""Delivering callbacks: a POST of the task to its ``callback_url``.
+
+The payload is the task as its query answers it at that status, whatever the endpoint: the spec's callback of
+each create says so (``ImageTaskCallback``, the legacy body, for image generation, multi-image to image and
+outpainting; ``OmniImageTask``, ``MultiShotTask`` and ``ElementTask`` for the others, "the query's ``data``").
 
 Safety first: the emulator only ever sends to loopback. A callback is delivered only when the
 URL is http(s) and its host is literally ``localhost`` or a loopback IP address (127.0.0.0/8,

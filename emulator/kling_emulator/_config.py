@@ -27,6 +27,7 @@ from ._constants import (
     DEFAULT_IMAGE_CACHE_SIZE,
     DEFAULT_MAX_TASKS,
     DEFAULT_PROCESSING_AFTER,
+    DEFAULT_QPS_LIMITS,
     DEFAULT_SLOTS,
     DEFAULT_SUCCEED_AFTER,
     DEFAULT_TASK_TTL,
@@ -126,6 +127,7 @@ class EmulatorConfig:
     callback_transport: httpx.AsyncBaseTransport | None = None
     tick_interval: float | None = DEFAULT_TICK_INTERVAL
     body_timeout: float = DEFAULT_BODY_TIMEOUT
+    qps_limits: bool = DEFAULT_QPS_LIMITS
 
     def __post_init__(self) -> None:
         self._resolve_credentials()
@@ -167,6 +169,8 @@ class EmulatorConfig:
         if self.tick_interval is not None and self.tick_interval <= 0:
             raise ValueError(f"tick_interval must be positive or None, got {self.tick_interval}")
         check_seconds("body_timeout", self.body_timeout)
+        if not isinstance(self.qps_limits, bool):
+            raise ValueError(f"qps_limits must be True or False, got {self.qps_limits!r}")
 
     def _resolve_credentials(self) -> None:
         keys_given = not isinstance(self.keys, _Unresolved)
@@ -189,5 +193,5 @@ class EmulatorConfig:
             f"EmulatorConfig(access_keys={sorted(self.keys)!r}, api_keys={len(self.api_keys)}, "
             f"signed_callbacks={self.webhook_secret is not None}, processing_after={self.processing_after}, "
             f"succeed_after={self.succeed_after}, slots={self.slots}, faults={self.faults!r}, "
-            f"task_ttl={self.task_ttl}, max_tasks={self.max_tasks})"
+            f"task_ttl={self.task_ttl}, max_tasks={self.max_tasks}, qps_limits={self.qps_limits})"
         )

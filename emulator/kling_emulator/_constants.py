@@ -34,6 +34,21 @@ DEFAULT_MAX_TASKS: Final = 1000
 #: Rendered PNGs kept in memory (least recently used first out).
 DEFAULT_IMAGE_CACHE_SIZE: Final = 32
 
+#: What a task holds of the concurrency quota where the docs are silent (auth-and-general.md §4: "not stated"),
+#: the emulator's own reading of "a task holds one slot per image it makes" [official: CONC]:
+#: - an omni-image series with ``series_amount: "auto"`` makes (and holds) this many images: the docs say it
+#:   holds "as many as images it produces" and leave the count to the model; 4 is the field's documented default;
+AUTO_SERIES_AMOUNT: Final = 4
+#: - an AI Multi-Shot task makes one result set of three views of the element (``url_1``..``url_3``, the
+#:   documented example's one set) and holds a slot for each;
+MULTI_SHOT_VIEWS: Final = 3
+#: - an element task makes no image and holds one slot, as a video or try-on task does [official: CONC].
+ELEMENT_TASK_SLOTS: Final = 1
+
+#: Whether the operations with an ``x-kling-rate-limit`` (``GET /account/costs``: 1 request a second) answer
+#: 429/1302 beyond it; ``create_app(qps_limits=False)`` and ``--no-qps-limits`` turn it off.
+DEFAULT_QPS_LIMITS: Final = True
+
 #: How often the background ticker advances tasks and sends callbacks (only where the ASGI
 #: server runs the app's lifespan, e.g. uvicorn; without it, every request advances tasks).
 DEFAULT_TICK_INTERVAL: Final = 0.1
@@ -89,13 +104,57 @@ MODERATION_MESSAGE: Final = "Failure to pass the risk control system"
 # -- images -------------------------------------------------------------------------------
 
 #: Long side of a generated image per resolution; the short side follows the aspect ratio. One entry per
-#: resolution of the spec's ``Resolution`` enum (checked by emulator/tests/test_spec_data.py).
-LONG_SIDE: Final = {"1k": 1024, "2k": 2048}
+#: resolution of the spec's ``Resolution`` and ``OmniResolution`` enums (checked by emulator/tests/test_spec_data.py).
+LONG_SIDE: Final = {"1k": 1024, "2k": 2048, "4k": 4096}
+#: The size an outpainting's source is taken to have when it is a URL (never fetched): the result is this
+#: canvas with the expansion ratios applied. A Base64 source gives its own size.
+DEFAULT_EXPAND_SOURCE: Final = (1024, 1024)
+#: No rendered image is longer than this on a side (a 3x outpainting of a large source is scaled down to it).
+MAX_RENDER_SIDE: Final = 4096
 #: Where the emulator serves the images it "generated".
 IMAGE_ROUTE_PREFIX: Final = "/emulator/images"
 WATERMARK_SUFFIX: Final = "-watermark"
 #: zlib level 1: PNGs of flat gradients stay small and a 2k image encodes in ~0.1 s.
 PNG_COMPRESS_LEVEL: Final = 1
+
+# -- elements and the account -----------------------------------------------------------
+
+#: ``owned_by`` of the elements the account creates: the creator id of the spec's element examples.
+ELEMENT_OWNER_ID: Final = 100234
+#: The preset (official) elements besides the spec's documented one (the listPresetElements example): 161, which
+#: the spec's omni-image series example names beside 160, and one character. Each is the documented one with
+#: these fields changed.
+EXTRA_PRESET_ELEMENTS: Final = (
+    {
+        "task_id": "829836802793401001",
+        "element_id": 161,
+        "element_name": "Paper lantern",
+        "element_description": "A red paper lantern, warm light",
+        "image": "paper-lantern",
+        "tag_id": "o_104",
+    },
+    {
+        "task_id": "829836802793401002",
+        "element_id": 162,
+        "element_name": "Explorer",
+        "element_description": "A young explorer with a map, cartoon style",
+        "image": "explorer",
+        "tag_id": "o_102",
+    },
+)
+
+#: The account's image resource pack, charged the units of each task that succeeds (``GET /account/costs``, the
+#: unit ledger), open from the emulator's start for a year.
+PACK_NAME: Final = "Image Generation - emulator, 100,000 units"
+PACK_ID: Final = "e3a1c5b7d9f24a6c8e0b2d4f6a8c1e3b"
+PACK_UNITS: Final = 100_000
+PACK_DAYS: Final = 365
+#: The account's cash balance in USD, charged the list price of each task that succeeds (the balance ledger).
+CASH_BALANCE: Final = 10_000
+CURRENCY: Final = "USD"
+#: The ledgers keep the last this many charges (oldest dropped first): memory stays bounded however long the
+#: emulator runs, as ``max_tasks`` bounds the tasks. A charge outlives its task.
+MAX_LEDGER_ENTRIES: Final = 1000
 
 # -- faults and callbacks -----------------------------------------------------------------
 

@@ -1,38 +1,43 @@
-"""The emulator's state and request handling: tasks, quota, faults, callbacks, images.
+"""The emulator's state and request handling: tasks, quota, faults, callbacks, images, elements, the account.
 
 Every request to the API goes through, in order: injected latency, ``drop`` and ``html`` faults, then
 authentication (401, codes 1001-1004), injected ``error``/``rate_limit`` faults, validation by
-``kling_spec`` (its status and code, the message naming the field), the documented rules the
-schema cannot express (400/1201), then the operation, then ``stall`` and ``drop=after``. Every
-answer is the documented envelope ``{"code", "message", "request_id", "data"}`` (except an
+``kling_spec`` (its status and code, the message naming the field), an operation's ``x-kling-rate-limit``
+(429/1302), the documented rules the schema cannot express (400/1201), then the operation, then ``stall`` and
+``drop=after``. Every answer is the documented envelope ``{"code", "message", "request_id", "data"}`` (except an
 injected ``html`` gateway page, and the plain 408 for a body that did not arrive within ``body_timeout``).
+
+Every task endpoint (``_endpoints.TASK_ENDPOINTS``) is served by the same three handlers, its create, query and
+list; the element library and the account have one handler per operation.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from kling_spec import RequestValidationError, Spec, load_spec
+from kling_spec import RequestValidationError, Spec, inspect_request_body, load_spec
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from ._auth import Authenticator
+from ._account import Account, Ledger
+from ._auth import API_KEY_IDENTITY, Authenticator
 from ._callbacks import CallbackSender, Signer
 from ._config import EmulatorConfig
 from ._constants import (
     FAULT_HEADER,
     LOGGER_NAME,
-    MAX_CALLBACK_URL_CHARS,
-    MAX_EXTERNAL_TASK_ID_CHARS,
     MODERATION_MESSAGE,
     WATERMARK_SUFFIX,
 )
+from ._endpoints import BY_CREATE, GENERATIONS, TASK_ENDPOINTS, Endpoint
 from ._errors import ApiError, echo, success
 from ._faults import Fault, FaultConfig, FaultInjector
 from ._http import (
@@ -49,10 +54,36 @@ from ._http import (
     request_timeout,
 )
 from ._images import ImageCache, ImageRequest
+from ._presets import preset_element_ids, preset_elements
+from ._ratelimit import QpsLimiter, retry_after_header, spec_qps_limits
 from ._rules import task_spec
-from ._tasks import Announcement, DuplicateExternalId, QuotaExceeded, Task, TaskStatus, TaskStore
+from ._tasks import (
+    Announcement,
+    DuplicateExternalId,
+    ElementNotFound,
+    QuotaExceeded,
+    Task,
+    TaskStatus,
+    TaskStore,
+    new_task_id,
+)
 
 logger = logging.getLogger(LOGGER_NAME)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A request that passed validation, as an operation's handler sees it."""
+
+    operation_id: str
+    path_params: dict[str, str]
+    query: dict[str, Any]
+    body: Any
+    #: Where the client reached the emulator: the start of the URLs in the answer.
+    base_url: str
+    fault: Fault
+    #: Who made it, as the ledgers name a task's creator: the JWT's access key, or "api-key".
+    identity: str
 
 
 class Emulator:
@@ -68,13 +99,34 @@ class Emulator:
         self._built_with = config
         self.spec = spec if spec is not None else load_spec()
         self.images = ImageCache(config.image_cache_size)
+        costs = self.spec.examples("getAccountCosts", 200)
+        ledger = self.spec.document["components"]["schemas"]["BalanceDeductionsRequest"]["properties"]["limit"]
+        self.account = Account(
+            opened_at=config.clock(),
+            documented_packs=[
+                pack for example in costs.values() for pack in example["data"]["resource_pack_subscribe_infos"]
+            ],
+            default_limit=int(ledger["default"]),
+        )
         self.tasks = TaskStore(
-            slots=config.slots, max_tasks=config.max_tasks, ttl=config.task_ttl, on_forget=self.images.forget_task
+            slots=config.slots,
+            max_tasks=config.max_tasks,
+            ttl=config.task_ttl,
+            on_forget=self.images.forget_task,
+            on_end=self.account.charge,
         )
         self.auth = Authenticator(config.keys, config.clock, config.api_keys)
         self.faults = FaultInjector(config.faults)
         self.callbacks = CallbackSender(config.callback_transport, signer=_signer(config))
-        self._list_defaults = _query_defaults(self.spec, "listImageTasks")
+        self.qps = QpsLimiter(spec_qps_limits(self.spec))
+        self.presets = preset_elements(self.spec)
+        self._preset_ids = preset_element_ids(self.presets)
+        self._handlers = self._routes()
+        # Each operation with pageNum/pageSize: its documented defaults.
+        self._query_defaults = {
+            operation["operationId"]: _query_defaults(self.spec, operation["operationId"])
+            for _, _, operation in self.spec.operations()
+        }
 
     def now(self) -> float:
         return self.config.clock()
@@ -87,6 +139,8 @@ class Emulator:
         self.config = self._built_with
         self.tasks.slots = self.config.slots
         self.faults = FaultInjector(self.config.faults)
+        self.qps.reset()
+        self.account.reset(self.now())
         self._use_credentials(self.config)
 
     def advance(self) -> list[Announcement]:
@@ -133,10 +187,10 @@ class Emulator:
         if fault.html is not None:
             return gateway_page(fault.html)
         try:
-            self.auth.authenticate(request.headers.get("authorization"))
+            identity = self.auth.authenticate(request.headers.get("authorization"))
             if fault.error is not None:
                 raise ApiError.from_code(fault.error, "injected fault")
-            response = await self._dispatch(request, fault)
+            response = await self._dispatch(request, fault, identity)
         except ApiError as error:
             response = error_response(error)
         except ClientDisconnect:
@@ -159,7 +213,7 @@ class Emulator:
             response.background = BackgroundTask(self.callbacks.send, due)
         return response
 
-    async def _dispatch(self, request: Request, fault: Fault) -> Response:
+    async def _dispatch(self, request: Request, fault: Fault, identity: str) -> Response:
         body = await read_body(request, self.config.body_timeout)
         try:
             matched = self.spec.validate_request(
@@ -171,34 +225,63 @@ class Emulator:
             )
         except RequestValidationError as error:
             raise ApiError(error.status, error.api_code, str(error)) from None
+        operation_id = matched.operation_id
+        if self.config.qps_limits:
+            wait = self.qps.admit(operation_id, self.now())
+            if wait is not None:
+                method, path, _ = self.spec.operation(operation_id)
+                rate = self.qps.rate(operation_id)
+                too_fast = ApiError.from_code(1302, f"{method} {path} takes at most {rate:g} request(s) a second")
+                too_fast.headers["Retry-After"] = retry_after_header(wait)
+                raise too_fast
+        handler = self._handlers.get(operation_id)
+        if handler is None:  # pragma: no cover - every operation of the spec has one (test_schemathesis.py)
+            raise ApiError.from_code(1203, f"no handler for {operation_id}")
         # Path parameters come back decoded once by the spec's matcher (an id "order%41" is sent as
         # "order%2541"): decoding them again would look up "orderA".
-        path_params = matched.path_params
-        root = base_url(request)
-        if matched.operation_id == "createImageTask":
-            return self._create(matched.body, root, fault)
-        if matched.operation_id == "getImageTask":
-            return self._get(path_params["task_id"], root)
-        if matched.operation_id == "listImageTasks":
-            query = {**self._list_defaults, **matched.query}
-            return self._list(query["pageNum"], query["pageSize"], root)
-        raise ApiError.from_code(1203, f"no handler for {matched.operation_id}")  # pragma: no cover
+        call = Call(
+            operation_id=operation_id,
+            path_params=matched.path_params,
+            query={**self._query_defaults.get(operation_id, {}), **matched.query},
+            body=matched.body,
+            base_url=base_url(request),
+            fault=fault,
+            identity=identity,
+        )
+        return JSON(success(handler(call)))
 
-    def create_task(self, body: Mapping[str, Any], *, base_url: str, moderation: bool = False) -> Task:
-        """Create a task as the create call does, minus HTTP (tests use it to seed the store).
+    def _routes(self) -> dict[str, Callable[[Call], Any]]:
+        """operationId -> the handler that answers it (the ``data`` of its success)."""
+        routes: dict[str, Callable[[Call], Any]] = {}
+        for endpoint in TASK_ENDPOINTS:
+            routes[endpoint.create] = functools.partial(self._create, endpoint)
+            routes[endpoint.get] = functools.partial(self._get, endpoint)
+            routes[endpoint.list] = functools.partial(self._list, endpoint)
+        routes["listPresetElements"] = self._list_presets
+        routes["deleteElement"] = self._delete_element
+        routes["getAccountCosts"] = self._account_costs
+        routes["listBalanceDeductions"] = functools.partial(self._ledger, "balance")
+        routes["listPackageDeductions"] = functools.partial(self._ledger, "package")
+        return routes
+
+    def create_task(
+        self,
+        body: Mapping[str, Any],
+        *,
+        base_url: str,
+        moderation: bool = False,
+        operation: str = GENERATIONS.create,
+        api_key_name: str = API_KEY_IDENTITY,
+    ) -> Task:
+        """Create a task as the create call ``operation`` (default: ``createImageTask``) does, minus HTTP (tests
+        use it to seed the store).
 
         ``body`` must already be schema-valid; ApiError on a broken rule, a duplicate
         ``external_task_id`` (400/1201) or a full quota (429/1303). ``moderation`` makes it fail.
+        ``api_key_name`` is the creator the ledgers name.
         """
-        spec = task_spec(body, self.spec)
-        for name, limit in (
-            ("external_task_id", MAX_EXTERNAL_TASK_ID_CHARS),
-            ("callback_url", MAX_CALLBACK_URL_CHARS),
-        ):
-            value = body.get(name)
-            if isinstance(value, str) and len(value) > limit:
-                # The emulator's own bound on what a task keeps (see _constants): the spec states none.
-                raise ApiError.invalid(f"body.{name}", f"is longer than {limit} characters (the emulator's limit)")
+        endpoint = BY_CREATE[operation]
+        spec = task_spec(body, self.spec, endpoint, api_key_name=api_key_name)
         # A moderation failure queued with moderate_next() goes to the next task actually created.
         queued_moderation = not moderation and self.faults.take_moderation()
         moderation = moderation or queued_moderation
@@ -219,30 +302,86 @@ class Emulator:
             duplicate = f"duplicate external_task_id: {echo(str(refused))}"
             raise ApiError.invalid("body.external_task_id", duplicate) from None
         logger.info(
-            "task %s created (n=%d, %s, %dx%d, %d elements)",
+            "task %s created (%s, n=%d, %s, %dx%d, %d elements)",
             task.task_id,
+            endpoint.path,
             spec.n,
-            spec.model_name,
+            spec.model_name or "no model",
             spec.width,
             spec.height,
             spec.elements,
         )
         return task
 
-    def _create(self, body: Mapping[str, Any], base_url: str, fault: Fault) -> Response:
-        task = self.create_task(body, base_url=base_url, moderation=fault.moderation)
-        return JSON(success(task.created_view()))
+    # -- the task endpoints: one create, query and list for all -----------------------------------------------
 
-    def _get(self, task_id: str, base_url: str) -> Response:
-        task = self.tasks.get(task_id, now=self.now())
+    def _create(self, endpoint: Endpoint, call: Call) -> dict[str, Any]:
+        task = self.create_task(
+            call.body,
+            base_url=call.base_url,
+            moderation=call.fault.moderation,
+            operation=endpoint.create,
+            api_key_name=call.identity,
+        )
+        return task.created_view()
+
+    def _get(self, endpoint: Endpoint, call: Call) -> dict[str, Any]:
+        task_id = call.path_params["task_id"]
+        now = self.now()
+        task = self.tasks.get(task_id, now=now, endpoint=endpoint)
         if task is None:
             raise ApiError(400, 1201, f"Task not found by id/external id: {echo(task_id)}")
-        return JSON(success(task.view(self.now(), base_url)))
+        return task.view(now, call.base_url)
 
-    def _list(self, page_num: int, page_size: int, base_url: str) -> Response:
+    def _list(self, endpoint: Endpoint, call: Call) -> list[dict[str, Any]]:
         now = self.now()
-        tasks = self.tasks.page(page_num, page_size, now=now)
-        return JSON(success([task.view(now, base_url) for task in tasks]))
+        tasks = self.tasks.page(call.query["pageNum"], call.query["pageSize"], now=now, endpoint=endpoint)
+        return [task.view(now, call.base_url) for task in tasks]
+
+    # -- the element library ----------------------------------------------------------------------------------
+
+    def _list_presets(self, call: Call) -> list[dict[str, Any]]:
+        start = (call.query["pageNum"] - 1) * call.query["pageSize"]
+        return [dict(task) for task in self.presets[start : start + call.query["pageSize"]]]
+
+    def _delete_element(self, call: Call) -> dict[str, Any]:
+        text = str(call.body["element_id"])
+        # The id's digits, as the spec's decision has it (a string); anything else ("0123", "+123", " 123", full-width
+        # digits) names no element. ASCII and short before int(): isdigit() takes "²", and int() refuses 4301 digits.
+        canonical = text.isascii() and text.isdigit() and len(text) <= 19 and text == str(int(text))
+        element_id = int(text) if canonical else None
+        if element_id is not None and element_id in self._preset_ids:
+            raise ApiError.invalid("body.element_id", f"{text} is a preset element: preset elements cannot be deleted")
+        try:
+            if element_id is None:
+                raise ElementNotFound(text)
+            self.tasks.delete_element(element_id, now=self.now())
+        except ElementNotFound:
+            raise ApiError.from_code(1203, f"element {echo(text)}") from None
+        logger.info("element %s deleted", element_id)
+        # The deletion is a task of its own, done at once (the documented answer).
+        return {"task_id": new_task_id(), "task_status": TaskStatus.SUCCEED.value}
+
+    # -- the account --------------------------------------------------------------------------------------------
+
+    def _account_costs(self, call: Call) -> dict[str, Any]:
+        now = self.now()
+        self.tasks.settle(now)  # every task ended by now is charged
+        return self.account.costs(
+            start_ms=call.query["start_time"],
+            end_ms=call.query["end_time"],
+            pack_name=call.query.get("resource_pack_name"),
+            now=now,
+        )
+
+    def _ledger(self, ledger: Ledger, call: Call) -> dict[str, Any]:
+        try:
+            # The rules JSON Schema cannot state (x-kling-rules: the window runs forward).
+            inspect_request_body(call.body, schema=call.operation_id, spec=self.spec)
+        except RequestValidationError as error:
+            raise ApiError(error.status, error.api_code, str(error)) from None
+        self.tasks.settle(self.now())
+        return self.account.ledger_page(ledger, call.body)
 
     # -- images -----------------------------------------------------------------------------
 
@@ -258,7 +397,7 @@ class Emulator:
             # checked before int(): str.isdigit() takes "\u00b2", which int() refuses, and int() refuses 4301 digits.
             or not (index_text.isascii() and index_text.isdigit() and len(index_text) <= 3)
             or index_text != str(int(index_text))
-            or int(index_text) >= task.spec.n
+            or int(index_text) >= len(task.spec.images)
             or (watermark and not task.spec.watermark)
             or task.task_id != request.path_params["task_id"]
         ):
@@ -275,8 +414,9 @@ class Emulator:
         succeed_after: float | None = None,
         faults: FaultConfig | None = None,
         slots: int | None = None,
+        qps_limits: bool | None = None,
     ) -> None:
-        """Change the timeline, the app-wide faults or the concurrency slots of the running app.
+        """Change the timeline, the app-wide faults, the concurrency slots or the rate limits of the running app.
 
         Each argument means what it means to :func:`kling_emulator.create_app`; None keeps the current value.
         Tasks already created keep their timeline; new faults restart the fault RNG from their seed. A value
@@ -289,6 +429,7 @@ class Emulator:
                 ("succeed_after", succeed_after),
                 ("faults", faults),
                 ("slots", slots),
+                ("qps_limits", qps_limits),
             )
             if value is not None
         }
@@ -333,17 +474,18 @@ def _signer(config: EmulatorConfig) -> Signer | None:
 
 def _image_request(task: Task, index: int, watermark: bool) -> ImageRequest:
     spec = task.spec
+    image = spec.images[index]
     return ImageRequest(
         task_id=task.task_id,
         index=index,
-        count=spec.n,
-        width=spec.width,
-        height=spec.height,
+        width=image.width,
+        height=image.height,
         prompt=spec.prompt,
-        caption=" · ".join(
-            ("Kling emulator", spec.model_name, spec.aspect_ratio, spec.resolution, f"{spec.width}x{spec.height}")
-        ),
+        caption=f"{spec.caption} · {image.width}x{image.height}",
+        label=image.label,
         watermark=watermark,
+        source=f"POST {spec.endpoint.path}",
+        frame=image.frame,
     )
 
 

@@ -23,13 +23,15 @@ class ApiError(Exception):
     A message longer than MAX_MESSAGE_CHARS is cut: whatever it quotes, an error answer stays small.
     """
 
-    def __init__(self, status: int, code: int, message: str) -> None:
+    def __init__(self, status: int, code: int, message: str, *, headers: dict[str, str] | None = None) -> None:
         if len(message) > MAX_MESSAGE_CHARS:
             message = message[:MAX_MESSAGE_CHARS] + "…"
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        #: Headers the answer carries besides the envelope's (``Retry-After`` of a rate limit).
+        self.headers = dict(headers or {})
 
     @classmethod
     def from_code(cls, code: int, detail: str | None = None) -> ApiError:

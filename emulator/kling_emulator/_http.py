@@ -25,7 +25,7 @@ class JSON(JSONResponse):
 
 
 def error_response(error: ApiError) -> JSONResponse:
-    return JSON(error.envelope(), status_code=error.status)
+    return JSON(error.envelope(), status_code=error.status, headers=error.headers or None)
 
 
 class AnyMethod:

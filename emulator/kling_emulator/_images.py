@@ -1,9 +1,14 @@
 """Images: the size a task's results have, and rendering them as PNGs.
 
-Sizes: the long side is 1024 px for ``1k`` and 2048 px for ``2k``; the short side follows the
-aspect ratio, rounded to the nearest pixel (16:9 at 1k is 1024x576, 9:16 at 2k 1152x2048,
-21:9 at 1k 1024x439), with or without an input image (a URL input is never fetched). Checking
-reference images is ``kling_spec``'s job (one validator for the SDK, mock and emulator).
+Sizes: the long side is 1024 px for ``1k``, 2048 px for ``2k`` and 4096 px for ``4k``; the short side follows
+the aspect ratio, rounded to the nearest pixel (16:9 at 1k is 1024x576, 9:16 at 2k 1152x2048, 21:9 at 1k
+1024x439), with or without an input image (a URL input is never fetched). Checking reference images is
+``kling_spec``'s job (one validator for the SDK, mock and emulator).
+
+Each PNG shows the prompt, which endpoint made it and what it is (its label: "image 1 of 2", "series 2/4",
+"view 1 of 3"); the same is in its text chunks (``Title``: the label, ``Description``: the prompt, ``Source``:
+the endpoint, ``Comment``: the caption), which Pillow reads as ``image.text``. An outpainting result outlines
+where its source sits.
 
 With ``watermark_info.enabled``, each result has a watermarked copy too (``watermark_url``): the same
 image under a dark band labelled "KLING EMULATOR · WATERMARK", so a glance tells the two apart.
@@ -20,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL.PngImagePlugin import PngInfo
 
 from ._constants import IMAGE_ROUTE_PREFIX, LONG_SIDE, PNG_COMPRESS_LEVEL, WATERMARK_SUFFIX
 
@@ -52,16 +58,21 @@ class ImageRequest:
 
     task_id: str
     index: int
-    count: int
     width: int
     height: int
     prompt: str
     caption: str
+    #: What the image is, shown large above the footer: "image 1 of 2", "series 2/4", "view 1 of 3".
+    label: str
     watermark: bool = False
+    #: The endpoint that made it ("POST /v1/images/omni-image").
+    source: str = ""
+    #: (left, top, width, height) of an outpainting's source inside the result: outlined in white.
+    frame: tuple[int, int, int, int] | None = None
 
 
 def render_png(request: ImageRequest) -> bytes:
-    """A PNG of the requested size: a gradient, the prompt (wrapped) and the task id/index."""
+    """A PNG of the requested size: a gradient, the prompt (wrapped), the label, the task id and the caption."""
     width, height = request.width, request.height
     digest = hashlib.sha256(f"{request.task_id}:{request.index}".encode()).digest()
     dark = (digest[0] // 4, digest[1] // 4, digest[2] // 4)
@@ -76,14 +87,23 @@ def render_png(request: ImageRequest) -> bytes:
     prompt_font = ImageFont.load_default(size=max(12, short_side // 16))
     white = (255, 255, 255)
 
-    # The id and index at the bottom, the prompt from the top: a glance tells images apart.
-    footer = [f"task {request.task_id} · image {request.index + 1} of {request.count}", request.caption]
+    if request.frame is not None:
+        # Where the source sits in an outpainting result: a white outline, the new area all around it.
+        left, top, inner_width, inner_height = request.frame
+        draw.rectangle(
+            (left, top, left + inner_width - 1, top + inner_height - 1), outline=white, width=max(2, short_side // 256)
+        )
+
+    # The id and caption at the bottom, the label above them, the prompt from the top: a glance tells images apart.
+    footer = [f"task {request.task_id} · {request.label}", request.caption]
     small_height = _line_height(small_font)
     bottom = height - margin - small_height * len(footer)
     for row, text in enumerate(footer):
         draw.text((margin, bottom + row * small_height), _printable(text), font=small_font, fill=white)
-
     line_height = _line_height(prompt_font)
+    bottom -= line_height
+    draw.text((margin, bottom), _printable(request.label), font=prompt_font, fill=white)
+
     max_lines = max(1, (bottom - 2 * margin) // line_height)
     lines = _wrap(_printable(request.prompt), prompt_font, width - 2 * margin, max_lines)
     for row, line in enumerate(lines):
@@ -92,8 +112,22 @@ def render_png(request: ImageRequest) -> bytes:
     if request.watermark:
         image = _watermarked(image)
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", compress_level=PNG_COMPRESS_LEVEL)
+    image.save(buffer, "PNG", compress_level=PNG_COMPRESS_LEVEL, pnginfo=_text_chunks(request))
     return buffer.getvalue()
+
+
+def _text_chunks(request: ImageRequest) -> PngInfo:
+    """What the image shows, as text a program reads back (``Image.open(...).text``)."""
+    chunks = PngInfo()
+    for key, value in (
+        ("Title", request.label),
+        ("Description", request.prompt),
+        ("Source", request.source),
+        ("Comment", request.caption),
+        ("Software", "Kling emulator"),
+    ):
+        chunks.add_itxt(key, _printable(value))
+    return chunks
 
 
 def _watermarked(image: Image.Image) -> Image.Image:

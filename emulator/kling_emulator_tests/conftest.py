@@ -23,6 +23,49 @@ ACCESS_KEY = "test-access-key"
 SECRET_KEY = "test-secret-key-of-at-least-32-bytes!"
 START = 1_750_000_000.0
 GENERATIONS = "/v1/images/generations"
+OMNI = "/v1/images/omni-image"
+MULTI_IMAGE = "/v1/images/multi-image2image"
+EXPAND = "/v1/images/editing/expand"
+MULTI_SHOT = "/v1/general/ai-multi-shot"
+ELEMENTS = "/v1/general/advanced-custom-elements"
+PRESETS = "/v1/general/advanced-presets-elements"
+DELETE_ELEMENT = "/v1/general/delete-elements"
+COSTS = "/account/costs"
+BALANCE = "/account/billing/balance"
+PACKAGE = "/account/billing/package"
+IMAGE_URL = "https://example.com/reference.png"
+
+#: A small valid create body of each task endpoint (images by URL, never fetched), by its path.
+CREATE_BODIES: dict[str, dict[str, Any]] = {
+    GENERATIONS: {"prompt": "a lighthouse at dusk"},
+    OMNI: {"prompt": "a lighthouse at dusk", "image_list": [{"image": IMAGE_URL}]},
+    MULTI_IMAGE: {"prompt": "a lighthouse at dusk", "subject_image_list": [{"subject_image": IMAGE_URL}]},
+    EXPAND: {
+        "image": IMAGE_URL,
+        "prompt": "the sea around it",
+        "up_expansion_ratio": 0.5,
+        "down_expansion_ratio": 0,
+        "left_expansion_ratio": 0.25,
+        "right_expansion_ratio": 0.25,
+    },
+    MULTI_SHOT: {"element_frontal_image": IMAGE_URL},
+    ELEMENTS: {
+        "element_name": "Red fox",
+        "element_description": "A red fox with a white-tipped tail",
+        "reference_type": "image_refer",
+        "element_image_list": {"frontal_image": IMAGE_URL, "refer_images": [{"image_url": IMAGE_URL}]},
+    },
+}
+#: The task endpoints the emulator serves besides /v1/images/generations.
+NEW_TASK_PATHS = [OMNI, MULTI_IMAGE, EXPAND, MULTI_SHOT, ELEMENTS]
+
+
+def callback_validator(path: str) -> Any:
+    """A validator of the payload the spec says the create at ``path`` POSTs to its callback_url."""
+    operation = SPEC.document["paths"][path]["post"]
+    [callback] = operation["callbacks"].values()
+    [expression] = callback.values()
+    return SPEC.validator(expression["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"])
 
 
 class FakeClock:

@@ -134,7 +134,9 @@ def _sync_wait(base_url: str, task_id: str, **headers: str) -> ImageTask:
         try:
             task = sdk.images.wait(task_id, deadline=WAIT_TIMEOUT, on_update=lambda t: seen.append(t.task_status))
         except TaskFailedError as failed:
-            task = failed.task
+            ended = failed.task
+            assert isinstance(ended, ImageTask)  # a task of /v1/images/generations
+            task = ended
     assert seen[0] in (TaskStatus.SUBMITTED, TaskStatus.PROCESSING)
     return task
 
@@ -206,7 +208,9 @@ async def _async_wait(app: Starlette, task_id: str) -> ImageTask:
         try:
             return await sdk.images.wait(task_id, deadline=WAIT_TIMEOUT)
         except TaskFailedError as failed:
-            return failed.task
+            ended = failed.task
+            assert isinstance(ended, ImageTask)  # a task of /v1/images/generations
+            return ended
 
 
 @pytest.mark.parametrize("job", JOBS, ids=lambda job: f"{job.model.value}-{job.aspect_ratio.value}")

@@ -87,6 +87,13 @@ def test_the_cli_prints_the_demo_keys_when_none_are_given(
     assert emulator.config.webhook_secret is None
 
 
+def test_the_cli_holds_account_costs_to_its_rate_unless_told_not_to(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run_cli(monkeypatch)["app"].state.emulator.config.qps_limits is True
+    assert _run_cli(monkeypatch, "--no-qps-limits")["app"].state.emulator.config.qps_limits is False
+
+
 def test_the_cli_never_prints_a_given_secret(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

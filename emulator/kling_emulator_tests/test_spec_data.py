@@ -17,12 +17,14 @@ import httpx
 import pytest
 from kling_emulator import LONG_SIDE, Emulator, TaskStatus, image_size
 from kling_emulator._constants import (
+    ELEMENT_OWNER_ID,
     MAX_BODY_BYTES,
     MAX_CALLBACK_URL_CHARS,
     MAX_EXTERNAL_TASK_ID_CHARS,
     MODERATION_MESSAGE,
     SUCCESS_MESSAGE,
 )
+from kling_emulator._endpoints import TASK_ENDPOINTS
 from kling_emulator._errors import ApiError
 from kling_emulator._faults import FaultConfig, parse_fault_header
 from kling_emulator._rules import unknown_model
@@ -36,6 +38,7 @@ from kling_spec import (
     documented_errors,
     estimate_cost,
     known_models,
+    request_schema_name,
     retired_models,
 )
 from starlette.applications import Starlette
@@ -102,7 +105,34 @@ def test_task_statuses_are_the_specs() -> None:
 
 
 def test_every_resolution_of_the_spec_has_a_size() -> None:
-    assert sorted(LONG_SIDE) == sorted(enum("Resolution"))
+    assert sorted(LONG_SIDE) == sorted({*enum("Resolution"), *enum("OmniResolution")})
+
+
+def test_the_endpoint_table_is_the_specs() -> None:
+    # Every task endpoint of the spec, with its create (POST), query (GET .../{task_id}) and list (GET).
+    for endpoint in TASK_ENDPOINTS:
+        assert SPEC.operation(endpoint.create)[:2] == ("POST", endpoint.path)
+        assert SPEC.operation(endpoint.get)[:2] == ("GET", f"{endpoint.path}/{{task_id}}")
+        assert SPEC.operation(endpoint.list)[:2] == ("GET", endpoint.path)
+        priced = "x-kling-pricing" in SCHEMAS[request_schema_name(endpoint.create)]
+        assert endpoint.priced == priced, endpoint.path
+    creates = {op["operationId"] for method, _, op in SPEC.operations() if "callbacks" in op}
+    assert creates == {endpoint.create for endpoint in TASK_ENDPOINTS}
+    # Only the generations endpoint's models have retired names.
+    assert [endpoint.path for endpoint in TASK_ENDPOINTS if endpoint.retired_models] == ["/v1/images/generations"]
+
+
+def test_the_element_examples_are_the_emulators() -> None:
+    # The owner of the account's elements, and the price of an element task, as the spec's element examples show.
+    examples = [*SPEC.examples("getElementTask", 200).values(), *SPEC.examples("listElementTasks", 200).values()]
+    tasks = [task for example in examples for task in _as_list(example["data"])]
+    owners = {element["owned_by"] for task in tasks for element in task.get("task_result", {}).get("elements", [])}
+    assert owners == {ELEMENT_OWNER_ID}
+    assert {task["final_unit_deduction"] for task in tasks if "final_unit_deduction" in task} == {"0"}
+
+
+def _as_list(data: Any) -> list[Any]:
+    return data if isinstance(data, list) else [data]
 
 
 @pytest.mark.parametrize("resolution", enum("Resolution"))

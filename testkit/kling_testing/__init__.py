@@ -9,9 +9,10 @@ Registered by the plain ``kling-client`` install, pytest loads it by itself (ent
         assert kling_client.images.download(task, tmp_path)
 
 - ``kling_emulator``: a :class:`KlingEmulator`, the emulator of this test (``base_url``; the credentials it
-  accepts: ``api_key``, and ``access_key``/``secret_key`` for signed JWTs; faults, timeline, quota, API key and
-  webhook secret to set). Fresh for every test: no tasks, the whole quota free, no faults, tasks that end at
-  once, callbacks unsigned.
+  accepts: ``api_key``, and ``access_key``/``secret_key`` for signed JWTs; faults, timeline, quota, rate limits,
+  API key and webhook secret to set). It serves every endpoint of the spec: image generation, omni-image,
+  multi-image to image, outpainting, AI Multi-Shot, the element library and the account. Fresh for every test:
+  no tasks, the whole quota free, a full resource pack, no faults, tasks that end at once, callbacks unsigned.
 - ``kling_client``: a ``kling.Kling`` bound to it with the access/secret key pair (JWTs), closed after the test.
 - ``async_kling_client``: the same as a ``kling.AsyncKling``, for pytest-asyncio tests.
 - ``kling_api_key_client`` and ``async_kling_api_key_client``: the same, authenticated with the API key
@@ -243,9 +244,16 @@ class KlingEmulator:
     # -- the account -----------------------------------------------------------------------------------------
 
     def set_slots(self, slots: int) -> None:
-        """The account's concurrency slots (20 by default): a task holds ``n`` of them until it ends, and a
+        """The account's concurrency slots (20 by default): a task holds one per image it makes (``n``; an omni-image
+        series its length, 4 for ``series_amount: "auto"``; AI Multi-Shot 3; an element task 1) until it ends, and a
         create beyond them answers 429/1303. ValueError below 1."""
         self.emulator.reconfigure(slots=slots)
+
+    def set_qps_limits(self, enabled: bool) -> None:
+        """Whether the operations with a rate the publisher asks for (``GET /account/costs``: at most 1 request a
+        second) answer 429/1302 beyond it, with ``Retry-After``, as the emulator does by default; False for a test
+        that calls them faster on purpose."""
+        self.emulator.reconfigure(qps_limits=enabled)
 
     @property
     def task_count(self) -> int:

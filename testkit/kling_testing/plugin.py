@@ -93,10 +93,11 @@ def _kling_emulator_session() -> Iterator[KlingEmulator]:
 
 @pytest.fixture
 def kling_emulator(_kling_emulator_session: KlingEmulator) -> KlingEmulator:
-    """A local Kling emulator (``kling_testing.KlingEmulator``): ``base_url``, ``api_key``, ``access_key``,
-    ``secret_key``; ``inject_next``, ``moderate_next``, ``set_fault_rates``, ``set_timeline``, ``set_slots``,
-    ``set_api_key``, ``sign_callbacks``, ``task_count``. Fresh for every test: no tasks, the whole quota free, no
-    faults, tasks that end at once, the session's API key, unsigned callbacks."""
+    """A local Kling emulator (``kling_testing.KlingEmulator``), serving every endpoint of the spec: ``base_url``,
+    ``api_key``, ``access_key``, ``secret_key``; ``inject_next``, ``moderate_next``, ``set_fault_rates``,
+    ``set_timeline``, ``set_slots``, ``set_qps_limits``, ``set_api_key``, ``sign_callbacks``, ``task_count``. Fresh
+    for every test: no tasks, the whole quota free, a full resource pack, no faults, tasks that end at once, the
+    session's API key, unsigned callbacks."""
     session = _kling_emulator_session
     session.emulator.reset()
     return KlingEmulator(
