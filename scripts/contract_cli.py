@@ -10,11 +10,11 @@ schemathesis reads ./schemathesis.toml, where the documented divergences are sta
     schemathesis run openapi/kling-images.yaml --url <emulator> --checks all \\
         --exclude-checks unsupported_method -H "Authorization: Bearer <token>"
 
-Only the operations the emulator serves are run: the emulator serves /v1/images/generations; the other
-endpoints are checked against the spec mock until it serves them. schemathesis.toml turns them off
-(`[[operations]]` with `enabled = false`), so schemathesis reports "3 selected / <all> total"; this script
-names them before the run. Against the real API, which serves them all, use a copy of the file
-without that entry (`schemathesis --config-file <copy> run ...`).
+The emulator serves every operation of the spec, so all of them run. Should schemathesis.toml ever turn one
+off (`[[operations]]` with `enabled = false`), this script names it before the run; the in-process suite
+(emulator/kling_emulator_tests/test_schemathesis.py) fails on an operation turned off without a reason.
+The emulator keeps the publisher's 1 request a second on GET /account/costs: the run sees some 429s there,
+which the checks accept.
 
 Exits with schemathesis's own exit code. Against the real API, run the same command yourself with
 your token and `--include-method GET` (creates spend credits).
