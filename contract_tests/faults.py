@@ -38,7 +38,7 @@ from typing import Any, Literal
 import httpx
 from kling import AsyncKling, BatchResult, Kling, KlingError, TaskError, TaskFailedError, TaskTimeoutError
 from kling._retry import Timing
-from kling_api.models import CreateImageTaskRequest
+from kling_api.models import CreateImageTaskRequest, CreateMultiImageToImageTaskRequest, CreateOmniImageTaskRequest
 from kling_auth import KlingAuth
 from kling_emulator import FAULT_HEADER, ConnectionDropped, create_app, run_emulator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -52,6 +52,13 @@ START = 1_750_000_000.0
 #: Simulated seconds per real second.
 SPEED = 100.0
 GENERATIONS = "/v1/images/generations"
+#: The task endpoints a scenario may run on (``Scenario.resource``): the SDK's resource and its path. The endpoints
+#: share one core (flows, drivers, retries): a representative few of the faults run on the newer ones.
+PATHS = {
+    "images": GENERATIONS,
+    "omni_images": "/v1/images/omni-image",
+    "multi_images": "/v1/images/multi-image2image",
+}
 MODERATION_MESSAGE = "Failure to pass the risk control system"
 #: Attempts per call the SDK makes (max_retries=2): a task whose first 3 attempts fail gets a typed error.
 MAX_RETRIES = 2
@@ -157,6 +164,8 @@ class Scenario:
     jump_every: float = 0.04
     #: Extra checks of the outcome; each returns what is wrong.
     expect: Callable[[Run], list[str]] = lambda run: []
+    #: The SDK resource (and so the endpoint) the batch runs on: a key of PATHS.
+    resource: str = "images"
 
 
 @dataclass
@@ -341,6 +350,31 @@ SCENARIOS: tuple[Scenario, ...] = (
     # The server's clock 10 s behind: a token with nbf = now - 5 is "not yet valid" (1003) there.
     Scenario("nbf-server-behind", "auth", server_skew=-10.0, expect=_all_succeed),
     Scenario("moderation", "task", create=every_nth("moderation", 3), expect=_moderated),
+    # The endpoints added in 2026, on the same core: an ambiguous create, a create timing out, failing queries.
+    Scenario(
+        "omni-drop-after-create",
+        "create",
+        create=first_attempts(["drop=after"], [0, 1], "o-da"),
+        expect=_one_create_each,
+        resource="omni_images",
+    ),
+    Scenario(
+        "omni-timeout-create",
+        "create",
+        create=first_attempts(["stall=0.9"], [0, 1], "o-tc"),
+        read_timeout=READ_TIMEOUT,
+        concurrency=25,
+        expect=_one_create_each,
+        resource="omni_images",
+    ),
+    Scenario("omni-5xx-query", "query", query=_burst(_SERVER_ERRORS, _BURST, "o-5xx-q"), resource="omni_images"),
+    Scenario(
+        "multi-image-drop-after-create",
+        "create",
+        create=first_attempts(["drop=after"], [0, 1], "m-da"),
+        expect=_one_create_each,
+        resource="multi_images",
+    ),
     Scenario(
         "never-finishes",
         "task",
@@ -357,9 +391,12 @@ SCENARIOS: tuple[Scenario, ...] = (
 
 
 def _kind(method: str, path: str) -> str:
-    if path == GENERATIONS:
-        return "create" if method == "POST" else "list"
-    return "query" if path.startswith(GENERATIONS + "/") else "other"
+    for endpoint in PATHS.values():
+        if path == endpoint:
+            return "create" if method == "POST" else "list"
+        if path.startswith(endpoint + "/"):
+            return "query"
+    return "other"
 
 
 class Recorder:
@@ -465,16 +502,21 @@ class ASGIWithTimeouts(httpx.AsyncBaseTransport):
 # -- running ---------------------------------------------------------------------------------------------------
 
 
-def _items(scenario: Scenario, mode: Mode) -> list[CreateImageTaskRequest]:
+def _items(scenario: Scenario, mode: Mode) -> list[Any]:
     # A prompt of its own per task: the server-side count of tasks per prompt catches a duplicate even if the
     # SDK changed the external_task_id between attempts.
-    return [
-        CreateImageTaskRequest(
-            prompt=f"fault suite {scenario.name} {mode} task {index}",
-            external_task_id=f"{scenario.name}-{mode}-{index}",
-        )
-        for index in range(scenario.tasks)
-    ]
+    def item(index: int) -> Any:
+        prompt, external_task_id = f"fault suite {scenario.name} {mode} task {index}", f"{scenario.name}-{mode}-{index}"
+        if scenario.resource == "omni_images":
+            return CreateOmniImageTaskRequest(prompt=prompt, external_task_id=external_task_id)
+        if scenario.resource == "multi_images":
+            subjects = [{"subject_image": "https://example.com/subject.png"}]
+            return CreateMultiImageToImageTaskRequest.from_dict(
+                {"prompt": prompt, "external_task_id": external_task_id, "subject_image_list": subjects}
+            )
+        return CreateImageTaskRequest(prompt=prompt, external_task_id=external_task_id)
+
+    return [item(index) for index in range(scenario.tasks)]
 
 
 def _app(scenario: Scenario, clock: SimClock) -> tuple[Any, Recorder]:
@@ -561,10 +603,11 @@ def run_sync(scenario: Scenario) -> Run:
     ):
         _install_clock(client, clock, scenario.name)
         with _jumping(clock, scenario, hook):
-            results = client.images.generate_many(
+            tasks_of = getattr(client, scenario.resource)
+            results = tasks_of.generate_many(
                 _items(scenario, "sync"), concurrency=scenario.concurrency, deadline=scenario.wait_timeout
             )
-        came_back = _come_back(results, client.images.get)
+        came_back = _come_back(results, tasks_of.get)
     tasks, statuses = _server_view(app, clock, scenario)
     return Run(
         scenario,
@@ -597,10 +640,11 @@ async def run_async(scenario: Scenario) -> Run:
     ) as client:
         _install_clock(client, clock, scenario.name)
         with _jumping(clock, scenario, hook):
-            results = await client.images.generate_many(
+            tasks_of = getattr(client, scenario.resource)
+            results = await tasks_of.generate_many(
                 _items(scenario, "async"), concurrency=scenario.concurrency, deadline=scenario.wait_timeout
             )
-        came_back = await _acome_back(results, client.images.get)
+        came_back = await _acome_back(results, tasks_of.get)
     tasks, statuses = _server_view(app, clock, scenario)
     return Run(
         scenario,
