@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import kling
 import pytest
 from kling import Kling, ValidationError, element_ids
 from kling_api.models import (
@@ -323,3 +324,13 @@ def test_with_options_copies_make_their_own_resources() -> None:
         assert copy.omni_images._core.max_retries == 0
         assert omni._core.max_retries != 0
         assert copy.account._core.pacer is client.account._core.pacer
+
+
+async def test_raw_responses_and_request_ids_on_a_new_endpoint(client: AnyKling, mock: SpecMock) -> None:
+    mock.replay("getOmniImageTask", (200, "series"))
+    raw = await call(client.omni_images.with_raw_response.get("829836802793406601"))
+    task = raw.parse()
+    assert raw.http_status == 200
+    assert raw.request_id == "9b3d6f1a-4c8e-4a2b-b7d9-1e5f3a8c2d06"
+    assert isinstance(task, OmniImageTask)
+    assert kling.request_id_of(task) == raw.request_id
