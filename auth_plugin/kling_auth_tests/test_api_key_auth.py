@@ -18,6 +18,7 @@ from kling_auth import (
     authenticated_client,
     check_api_key,
     resolve_auth,
+    verify_token,
 )
 from kling_spec import load_spec
 
@@ -108,17 +109,53 @@ def test_resolve_auth_picks_the_documented_mode(
     assert auth_mode(auth) == ("api_key" if expected is APIKeyAuth else "jwt")
 
 
-def test_half_a_pair_in_the_environment_still_names_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KLING_ACCESS_KEY", ACCESS_KEY)
-    with pytest.raises(MissingCredentialsError, match="KLING_SECRET_KEY"):
-        resolve_auth()
+@pytest.mark.parametrize(
+    ("argument", "environment"),
+    [("access_key", {"KLING_SECRET_KEY": SECRET_KEY}), ("secret_key", {"KLING_ACCESS_KEY": ACCESS_KEY})],
+    ids=["access key argument", "secret key argument"],
+)
+def test_half_a_pair_as_an_argument_beats_an_api_key_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch, argument: str, environment: dict[str, str]
+) -> None:
+    # An argument is explicit: the pair is used, its other half taken from the environment.
+    monkeypatch.setenv("KLING_API_KEY", PLUGIN_API_KEY)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    auth = resolve_auth(**{argument: ACCESS_KEY if argument == "access_key" else SECRET_KEY})
+
+    assert isinstance(auth, KlingAuth)
+    assert auth.access_key == ACCESS_KEY
+    assert verify_token(auth.token(), SECRET_KEY)["iss"] == ACCESS_KEY
 
 
-def test_nothing_at_all_names_both_modes() -> None:
+@pytest.mark.parametrize(
+    ("present", "missing"),
+    [
+        ("KLING_ACCESS_KEY", "secret_key (argument or $KLING_SECRET_KEY)"),
+        ("KLING_SECRET_KEY", "access_key (argument or $KLING_ACCESS_KEY)"),
+    ],
+    ids=["secret key missing", "access key missing"],
+)
+def test_half_a_pair_in_the_environment_names_only_the_missing_half(
+    monkeypatch: pytest.MonkeyPatch, present: str, missing: str
+) -> None:
+    monkeypatch.setenv(present, ACCESS_KEY if present == "KLING_ACCESS_KEY" else SECRET_KEY)
     with pytest.raises(MissingCredentialsError) as raised:
         resolve_auth()
-    assert "KLING_API_KEY" in str(raised.value)
-    assert "KLING_ACCESS_KEY" in str(raised.value)
+    assert str(raised.value) == (
+        f"Kling API credentials missing: {missing}. Create a key pair on the Kling AI website."
+    )
+
+
+def test_nothing_at_all_names_both_modes_and_where_to_get_keys() -> None:
+    with pytest.raises(MissingCredentialsError) as raised:
+        resolve_auth()
+    assert str(raised.value) == (
+        "Kling API credentials missing: set an API key (api_key argument or $KLING_API_KEY, recommended) "
+        "or an access/secret key pair (arguments or $KLING_ACCESS_KEY and $KLING_SECRET_KEY). "
+        "Create them on the Kling AI website."
+    )
 
 
 UNCARRIED = "api_key holds characters an HTTP header cannot carry (check $KLING_API_KEY or the argument)"

@@ -137,6 +137,24 @@ def test_a_zero_refresh_margin_is_allowed_and_the_lifetime_is_used() -> None:
     assert verify_token(auth.token(), SECRET_KEY, now=NOW)["exp"] == NOW + 600
 
 
+def test_a_clock_before_1970_fails_the_first_request_instead_of_sending_no_token() -> None:
+    # A clock set wrong says so at once, before anything is sent: never an empty or stale token.
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200)
+
+    auth = KlingAuth(ACCESS_KEY, SECRET_KEY, clock=FakeClock(-3600.0))
+    message = f"^the clock gave -3600.0: a token needs a Unix time from 0 to {MAX_UNIX_TIME}$"
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler), auth=auth) as client,
+        pytest.raises(ValueError, match=message),
+    ):
+        client.get("https://api.example/x")
+    assert sent == []
+
+
 @pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_an_expired_token_answer_resigns_once_and_resends(spec: Any, mode: str) -> None:
     clock = FakeClock()
@@ -242,6 +260,24 @@ def test_a_401_without_a_readable_integer_code_is_not_resent(body: bytes) -> Non
     assert len(sent) == 1
 
 
+@pytest.mark.parametrize("status", [400, 403, 429, 500])
+@pytest.mark.parametrize("code", [1004, 1003])
+def test_only_a_401_is_resigned_and_resent(status: int, code: int) -> None:
+    # Whatever code another status carries, the request (perhaps a create) is sent once, and later tokens keep
+    # the recipe's nbf: only a 401 says the token was refused.
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(status, json={"code": code, "message": "token", "request_id": "r"})
+
+    auth = KlingAuth(ACCESS_KEY, SECRET_KEY, clock=FakeClock())
+    with httpx.Client(transport=httpx.MockTransport(handler), auth=auth) as client:
+        assert client.post("https://api.example/v1/images/generations").status_code == status
+    assert len(sent) == 1
+    assert verify_token(auth.token(force_refresh=True), SECRET_KEY, now=NOW)["nbf"] == NOW - 5
+
+
 def test_token_cache_is_thread_safe(monkeypatch: pytest.MonkeyPatch) -> None:
     signed = []
     real_sign = _token.sign_token
@@ -318,6 +354,29 @@ def test_keys_and_base_url_come_from_the_environment(monkeypatch: pytest.MonkeyP
     assert not mock.violations
     monkeypatch.setenv("KLING_BASE_URL", "http://127.0.0.1:8765")
     assert authenticated_client().get_httpx_client().base_url == "http://127.0.0.1:8765"
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_request_sent_past_the_plugin_carries_no_token_of_the_generated_client(mode: str) -> None:
+    # The generated client's own fixed Authorization header stays empty: a request sent through its httpx client
+    # without the plugin (auth=None, say to another host) carries no token, stale or made up.
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    client = authenticated_client(ACCESS_KEY, SECRET_KEY, httpx_args={"transport": httpx.MockTransport(handler)})
+    if mode == "sync":
+        client.get_httpx_client().get("https://cdn.example/a.png", auth=None)
+        client.get_httpx_client().get("https://cdn.example/a.png")
+    else:
+        await client.get_async_httpx_client().get("https://cdn.example/a.png", auth=None)
+        await client.get_async_httpx_client().get("https://cdn.example/a.png")
+
+    unsigned, signed = seen
+    assert unsigned.headers.get("authorization", "") == ""
+    assert verify_authorization(signed.headers["authorization"], SECRET_KEY, access_key=ACCESS_KEY)["iss"] == ACCESS_KEY
 
 
 def test_the_client_has_a_timeout() -> None:

@@ -18,9 +18,6 @@ from kling_api.models import (
     CreatedImageTask,
     CreateImageTaskResponse,
     ErrorResponse,
-    ImageTask,
-    ImageTaskListResponse,
-    ImageTaskResponse,
     TaskStatus,
 )
 from kling_api.types import Response, Unset
@@ -213,10 +210,6 @@ def data_parser(envelope_type: type[Any], data_type: type[D]) -> Callable[[Respo
         return data, envelope.request_id
 
     return parse
-
-
-image_task = task_parser(ImageTaskResponse, ImageTask)
-image_tasks = tasks_parser(ImageTaskListResponse, ImageTask)
 
 
 def _check_task_fields(task: Any, status: int, request_id: str) -> None:

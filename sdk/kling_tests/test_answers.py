@@ -21,8 +21,12 @@ from kling._retry import backoff_delay
 from kling_api import errors as api_errors
 from kling_api import errors as api_errors_module
 from kling_api.models import (
+    AccountCosts,
+    AccountCostsResponse,
     CreatedImageTask,
     CreateImageTaskResponse,
+    DeletedElementTask,
+    DeleteElementResponse,
     ImageTask,
     ImageTaskListResponse,
     ImageTaskResponse,
@@ -177,10 +181,26 @@ def test_an_answer_that_cannot_be_decoded_is_malformed_and_never_shows_a_token()
     assert "bad gzip near [redacted]" in str(error)
 
 
+def test_an_answer_that_cannot_be_decoded_has_no_status_to_show() -> None:
+    # httpx fails while decoding the body and keeps no status: the error says HTTP 0, not a status never received.
+    error = _answers.error_from_exception(httpx.DecodingError("Error -3 while decompressing data"))
+    assert isinstance(error, kling.MalformedResponseError)
+    assert (error.http_status, error.retryable) == (0, False)
+    assert str(error) == "malformed answer (HTTP 0): Error -3 while decompressing data"
+
+
 def test_other_http_failures_name_their_kind_and_never_a_token() -> None:
     error = _answers.error_from_exception(httpx.UnsupportedProtocol(f"no scheme near {TOKEN}"))
     assert type(error) is kling.APIConnectionError
     assert str(error) == "connection failed (UnsupportedProtocol: no scheme near [redacted])"
+
+
+def test_a_redirect_loop_is_an_http_failure_naming_its_kind_and_never_a_token() -> None:
+    # With follow_redirects on (a client option), a server redirecting for ever ends in TooManyRedirects.
+    request = httpx.Request("GET", "https://api.example/v1/images/generations/1")
+    error = _answers.error_from_exception(httpx.TooManyRedirects(f"too many redirects near {TOKEN}", request=request))
+    assert type(error) is kling.APIConnectionError
+    assert str(error) == "HTTP failure (TooManyRedirects: too many redirects near [redacted])"
 
 
 def test_an_unsendable_url_is_a_validation_error_on_the_url() -> None:
@@ -283,16 +303,31 @@ def _created(**fields: Any) -> CreatedImageTask:
     return CreatedImageTask(**(values | fields))
 
 
+# The parsers are made in the test, as every endpoint makes its own on first use (TaskEndpoint.parse_task, the
+# account's and the elements' calls). One made at import, or cached on an endpoint, is built before any mutant is
+# switched on: `make mutation` could not see a slip in it.
+def _parse_task(response: Response[Any]) -> tuple[ImageTask, str]:
+    return _answers.task_parser(ImageTaskResponse, ImageTask)(response)
+
+
+def _parse_tasks(response: Response[Any]) -> tuple[list[ImageTask], str]:
+    return _answers.tasks_parser(ImageTaskListResponse, ImageTask)(response)
+
+
+def _parse_costs(response: Response[Any]) -> tuple[AccountCosts, str]:
+    return _answers.data_parser(AccountCostsResponse, AccountCosts)(response)
+
+
 def test_an_answer_of_the_wrong_type_is_malformed_with_its_excerpt() -> None:
     content = b"x" * 300
     with pytest.raises(kling.MalformedResponseError) as raised:
-        _answers.image_task(_response(None, content))
+        _parse_task(_response(None, content))
     error = raised.value
     assert error.message == "expected ImageTaskResponse, got NoneType"
     assert (error.http_status, error.body_excerpt) == (200, "x" * 200 + "...")
     listed = ImageTaskListResponse(code=0, message="SUCCEED", request_id="r-l", data=[])
     with pytest.raises(kling.MalformedResponseError) as raised:
-        _answers.image_task(_response(listed, status=201))
+        _parse_task(_response(listed, status=201))
     assert raised.value.message == "expected ImageTaskResponse, got ImageTaskListResponse"
     assert raised.value.http_status == 201
 
@@ -329,11 +364,11 @@ def test_a_task_field_that_slipped_through_is_named(fields: dict[str, Any], name
     assert (raised.value.message, raised.value.http_status, raised.value.request_id) == (message, 200, "r-c")
     got = ImageTaskResponse(code=0, message="SUCCEED", request_id="r-g", data=_image_task(**fields))
     with pytest.raises(kling.MalformedResponseError) as raised:
-        _answers.image_task(_response(got))
+        _parse_task(_response(got))
     assert (raised.value.message, raised.value.http_status, raised.value.request_id) == (message, 200, "r-g")
     listed = ImageTaskListResponse(code=0, message="SUCCEED", request_id="r-l", data=[_image_task(**fields)])
     with pytest.raises(kling.MalformedResponseError) as raised:
-        _answers.image_tasks(_response(listed))
+        _parse_tasks(_response(listed))
     assert (raised.value.message, raised.value.http_status, raised.value.request_id) == (message, 200, "r-l")
 
 
@@ -341,13 +376,62 @@ def test_sound_tasks_pass_the_checks() -> None:
     created = CreateImageTaskResponse(code=0, message="SUCCEED", request_id="r-c", data=_created())
     assert _answers.created_task(_response(created)) == (created.data, "r-c")
     got = ImageTaskResponse(code=0, message="SUCCEED", request_id="r-g", data=_image_task(task_status_msg=UNSET))
-    assert _answers.image_task(_response(got)) == (got.data, "r-g")
+    assert _parse_task(_response(got)) == (got.data, "r-g")
+    tasks = [_image_task(), _image_task(task_id="t-2")]
+    listed = ImageTaskListResponse(code=0, message="SUCCEED", request_id="r-l", data=tasks)
+    assert _parse_tasks(_response(listed)) == (tasks, "r-l")
+    assert _parse_tasks(_response(ImageTaskListResponse(code=0, message="SUCCEED", request_id="r-e", data=[]))) == (
+        [],
+        "r-e",
+    )
+
+
+@pytest.mark.parametrize("data", [None, UNSET], ids=["null", "absent"])
+def test_a_query_or_a_list_without_data_says_so_with_its_request_id(data: Any) -> None:
+    got = ImageTaskResponse(code=0, message="SUCCEED", request_id="r-g", data=data)
+    with pytest.raises(kling.MalformedResponseError) as raised:
+        _parse_task(_response(got, status=201))
+    assert raised.value.message == "the answer says success but carries no data"
+    assert (raised.value.http_status, raised.value.request_id) == (201, "r-g")
+    listed = ImageTaskListResponse(code=0, message="SUCCEED", request_id="r-l", data=data)
+    with pytest.raises(kling.MalformedResponseError) as raised:
+        _parse_tasks(_response(listed, status=201))
+    assert raised.value.message == "the answer says success but carries no data"
+    assert (raised.value.http_status, raised.value.request_id) == (201, "r-l")
+
+
+def test_an_answer_with_one_object_gives_it_with_its_request_id() -> None:
+    # The account's costs (and a deleted element, and the ledgers' pages) are one object, not a task.
+    costs = AccountCosts(code=0, msg="ok")
+    answer = AccountCostsResponse(code=0, message="SUCCEED", request_id="r-costs", data=costs)
+    assert _parse_costs(_response(answer)) == (costs, "r-costs")
+    deleted = DeletedElementTask(task_id="e-1", task_status=TaskStatus.SUCCEED)
+    answer_deleted = DeleteElementResponse(code=0, message="SUCCEED", request_id="r-del", data=deleted)
+    parse_deleted = _answers.data_parser(DeleteElementResponse, DeletedElementTask)
+    assert parse_deleted(_response(answer_deleted)) == (deleted, "r-del")
+
+
+@pytest.mark.parametrize("data", [None, UNSET, DeletedElementTask(task_id="e-1")], ids=["null", "absent", "other type"])
+def test_an_answer_without_its_one_object_says_so_with_its_request_id(data: Any) -> None:
+    answer = AccountCostsResponse(code=0, message="SUCCEED", request_id="r-costs", data=data)
+    with pytest.raises(kling.MalformedResponseError) as raised:
+        _parse_costs(_response(answer, status=201))
+    assert raised.value.message == "the answer says success but carries no data"
+    assert (raised.value.http_status, raised.value.request_id) == (201, "r-costs")
+
+
+def test_an_answer_of_another_shape_than_the_one_object_is_malformed() -> None:
+    listed = ImageTaskListResponse(code=0, message="SUCCEED", request_id="r-l", data=[])
+    with pytest.raises(kling.MalformedResponseError) as raised:
+        _parse_costs(_response(listed, b"[]", status=200))
+    assert raised.value.message == "expected AccountCostsResponse, got ImageTaskListResponse"
+    assert (raised.value.http_status, raised.value.body_excerpt) == (200, "[]")
 
 
 def test_a_listed_item_that_is_not_a_task_is_named() -> None:
     listed = ImageTaskListResponse(code=0, message="SUCCEED", request_id="r-l", data=[{"task_id": "t"}])  # type: ignore[list-item]
     with pytest.raises(kling.MalformedResponseError) as raised:
-        _answers.image_tasks(_response(listed))
+        _parse_tasks(_response(listed))
     assert (raised.value.message, raised.value.http_status) == ("a listed task is a dict", 200)
 
 

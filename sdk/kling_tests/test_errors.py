@@ -376,9 +376,10 @@ def test_a_download_error_names_the_url_and_the_reason() -> None:
         ("\x1b[31mred\x07", "\\x1b[31mred\\x07"),
         ("tab\there", "tab\\there"),
         ("é and ü stay", "é and ü stay"),
+        ("C:\\dir \"a\" 'b'\nnext", "C:\\dir \"a\" 'b'\\nnext"),
         (42, "42"),
     ],
-    ids=["plain", "newline", "escape and bell", "tab", "printable unicode", "not text"],
+    ids=["plain", "newline", "escape and bell", "tab", "printable unicode", "backslash and quotes stay", "not text"],
 )
 def test_server_text_is_made_one_escaped_line(text: object, shown: str) -> None:
     assert kling._errors.inert(text) == shown

@@ -213,6 +213,23 @@ def test_a_timestamp_outside_five_minutes_is_refused_even_when_signed(offset: in
     assert error.timestamp == NOW + offset
 
 
+@pytest.mark.parametrize(
+    ("headers", "timestamp"),
+    [
+        (signed_headers(at=NOW - WEBHOOK_TOLERANCE_SECONDS - 1), NOW - WEBHOOK_TOLERANCE_SECONDS - 1),
+        ({**signed_headers(), "webhook-timestamp": f"{NOW}.0"}, None),
+    ],
+    ids=["too old", "not unix seconds"],
+)
+def test_a_timestamp_refusal_names_the_timestamp_header(headers: dict[str, str], timestamp: int | None) -> None:
+    # Like WebhookHeadersError, it says which header to look at: an app can answer each refusal the same way.
+    error = refusal(BODY, headers)
+
+    assert isinstance(error, WebhookTimestampError)
+    assert error.header == "webhook-timestamp"
+    assert error.timestamp == timestamp
+
+
 @pytest.mark.parametrize("offset", [-WEBHOOK_TOLERANCE_SECONDS, WEBHOOK_TOLERANCE_SECONDS])
 def test_five_minutes_either_way_is_still_accepted(offset: int) -> None:
     assert parse_callback(BODY, headers=signed_headers(at=NOW + offset), secret=WEBHOOK_SECRET)
