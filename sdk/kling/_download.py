@@ -5,7 +5,8 @@ What a download promises:
 - only a ``succeed`` task with images is downloaded; anything else is a :class:`DownloadError`;
 - every URL, and every redirect hop, must use an allowed scheme (https, or the base URL's scheme): hops are
   followed here, one by one, so a refused hop is never requested;
-- file names are built here, never from the URL: ``{task_id}-{index}.png`` (or ``.jpg``), the task id reduced
+- file names are built here, never from the URL: ``{task_id}-{index}.png`` (or ``.jpg``; a series' images
+  ``{task_id}-series-{index}``, a multi-shot's views ``{task_id}-{set}-view-{1..3}``), the task id reduced
   to ``[A-Za-z0-9._-]``, no leading dot, bounded length; the extension comes from the bytes (PNG or JPEG
   signature), so an HTML error page saved under ``.png`` cannot happen;
 - the size cap holds on ``Content-Length`` up front and while streaming; a body shorter or longer than its

@@ -6,7 +6,7 @@ lists a page. A :class:`TaskEndpoint` names the generated functions, models and 
 task lists its pictures (for downloads): the create reconciliation, the retries, the wait and the downloads are
 the same rules for all, written once.
 
-The descriptors of the newer endpoints import their generated modules on first use (``endpoint("omni-image")``):
+The descriptors of the newer endpoints import their generated modules on first use (``omni_image()``, ...):
 ``import kling`` loads only what ``/v1/images/generations`` needs.
 """
 

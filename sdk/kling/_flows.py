@@ -2,7 +2,10 @@
 
 - :func:`exchange`: one request; its answer becomes a model or a KlingError, and one log line;
 - :func:`with_retries`: the one retry loop (what to retry and how long to wait: ``_retry``);
-- :func:`get_task`, :func:`list_tasks`: queries, retried after a transient failure;
+- :func:`get_task`, :func:`list_tasks`, :func:`query`: queries, retried after a transient failure (``query`` also
+  keeps an operation's documented request rate, and takes another retry rule for a deletion);
+
+Each flow takes the task endpoint it talks to (``_endpoints.TaskEndpoint``): the rules are the same for all.
 - :func:`create_task`: the create that never creates a task twice. Every create carries an ``external_task_id``;
   it is retried as is only when it surely created nothing, and after an ambiguous failure (a timeout, a dropped
   connection, a 5xx, an unreadable answer) the task is looked up by that id first; only a documented
