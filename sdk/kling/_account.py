@@ -28,6 +28,7 @@ from ._drivers import run, run_async
 from ._effects import Flow
 from ._errors import ValidationError
 from ._flows import query
+from ._requests import field_of
 from ._resources import _TRACE
 
 if TYPE_CHECKING:
@@ -49,10 +50,6 @@ def _milliseconds(name: str, value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     raise ValidationError(name, f"must be milliseconds since the epoch or a datetime, got {type(value).__name__}")
-
-
-def _field(error: kling_spec.RequestValidationError) -> str:
-    return error.field.removeprefix("query.").removeprefix("body.").removeprefix("body")
 
 
 class _AccountFlows:
@@ -83,7 +80,7 @@ class _AccountFlows:
                 "GET", COSTS_PATH, query={name: str(value) for name, value in params.items()}
             )
         except kling_spec.RequestValidationError as error:
-            raise ValidationError(_field(error), error.rule) from None
+            raise ValidationError(field_of(error), error.rule) from None
         if start >= end:
             raise ValidationError("start_time", "must be before end_time")
         parse = _answers.data_parser(AccountCostsResponse, AccountCosts)
@@ -114,7 +111,7 @@ class _AccountFlows:
         try:
             kling_spec.validate_request_body(body, operation)
         except kling_spec.RequestValidationError as error:
-            raise ValidationError(_field(error), error.rule) from None
+            raise ValidationError(field_of(error), error.rule) from None
         api: Any
         request: Any
         envelope: Any

@@ -28,6 +28,7 @@ from ._drivers import run, run_async
 from ._effects import Flow
 from ._errors import ValidationError
 from ._flows import query
+from ._requests import field_of
 from ._resources import _TRACE, AsyncTasks, Tasks
 from ._retry import create_should_retry
 from ._types import ElementFields, ItemsOf
@@ -86,7 +87,7 @@ class _ElementFlows:
         try:
             kling_spec.validate_request_body(body, "deleteElement")
         except kling_spec.RequestValidationError as error:
-            raise ValidationError(error.field.removeprefix("body."), error.rule) from None
+            raise ValidationError(field_of(error), error.rule) from None
         parse = _answers.data_parser(DeleteElementResponse, DeletedElementTask)
         kwargs = {"body": DeleteElementRequest.from_dict(body)}
         return query(

@@ -107,7 +107,7 @@ def build_request(
     try:
         kling_spec.validate_request_body(body, endpoint.operation)
     except kling_spec.RequestValidationError as error:
-        raise ValidationError(_field_name(error), error.rule) from None
+        raise ValidationError(field_of(error), error.rule) from None
     check_capabilities(body, strict=strict_capabilities, schema=endpoint.operation)
     try:
         return endpoint.request_type.from_dict(body)  # type: ignore[attr-defined,no-any-return]
@@ -182,8 +182,10 @@ def build_create_request(
     return request
 
 
-def _field_name(error: kling_spec.RequestValidationError) -> str:
-    return error.field.removeprefix("body.").removeprefix("body")
+def field_of(error: kling_spec.RequestValidationError) -> str:
+    """The argument a spec validation error is about, as the caller named it: ``body.n`` is ``n``, ``query.end_time``
+    is ``end_time``, the whole body ``""``."""
+    return error.field.removeprefix("query.").removeprefix("body.").removeprefix("body")
 
 
 def validate_request(request: CreateImageTaskRequest) -> dict[str, Any]:
@@ -197,7 +199,7 @@ def validate_request(request: CreateImageTaskRequest) -> dict[str, Any]:
     try:
         kling_spec.validate_create_body(body)
     except kling_spec.RequestValidationError as error:
-        raise ValidationError(_field_name(error), error.rule) from None
+        raise ValidationError(field_of(error), error.rule) from None
     return body
 
 
@@ -223,10 +225,10 @@ def check_capabilities(body: Mapping[str, Any], *, strict: bool, schema: str = "
             )
     for problem in kling_spec.capability_problems(body, schema=schema):
         if strict:
-            raise ValidationError(_field_name(problem), problem.rule)
+            raise ValidationError(field_of(problem), problem.rule)
         log_warning(
             "%s %s: sending it, the server decides (strict_capabilities=True refuses it)",
-            _field_name(problem),
+            field_of(problem),
             problem.rule,
         )
 
