@@ -149,8 +149,8 @@ def callback_task_id(callback: object) -> str:
     return callback.task_id
 
 
-def page(page: object, page_size: object) -> tuple[int, int]:
-    """The list query, checked against the spec's parameter limits (pageNum, pageSize) before sending."""
+def page(page: object, page_size: object, path: str) -> tuple[int, int]:
+    """The list query of ``path``, checked against the spec's parameter limits (pageNum, pageSize) before sending."""
     for name, value in (("page", page), ("page_size", page_size)):
         if not isinstance(value, int) or isinstance(value, bool):
             raise ValidationError(name, f"must be an integer, got {type(value).__name__}")
@@ -159,7 +159,7 @@ def page(page: object, page_size: object) -> tuple[int, int]:
             raise ValidationError(name, "is an integer out of range (beyond 64 bits)")
     query = {"pageNum": str(page), "pageSize": str(page_size)}
     try:
-        kling_spec.load_spec().validate_request("GET", "/v1/images/generations", query=query)
+        kling_spec.load_spec().validate_request("GET", path, query=query)
     except kling_spec.RequestValidationError as error:
         field = {"query.pageNum": "page", "query.pageSize": "page_size"}.get(error.field, error.field)
         raise ValidationError(field, error.rule) from None

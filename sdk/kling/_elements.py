@@ -71,7 +71,7 @@ class _ElementFlows:
         from kling_api.api.elements import list_preset_elements
         from kling_api.models import PresetElementTask, PresetElementTaskListResponse
 
-        page_num, size = _arguments.page(page, page_size)
+        page_num, size = _arguments.page(page, page_size, PRESETS_PATH)
         parse = _answers.tasks_parser(PresetElementTaskListResponse, PresetElementTask)
         kwargs = {"page_num": page_num, "page_size": size}
         return query(

@@ -82,7 +82,7 @@ class _Flows(Generic[TaskT, RequestT]):
         return get_task(self._core, self._endpoint, _arguments.task_id(task_id), options, _TRACE.get())
 
     def _list(self, page: object, page_size: object, options: CallOptions) -> Flow[list[TaskT]]:
-        page_num, size = _arguments.page(page, page_size)
+        page_num, size = _arguments.page(page, page_size, self._endpoint.path)
         return list_tasks(self._core, self._endpoint, page_num, size, options, _TRACE.get())
 
     def _wait(
